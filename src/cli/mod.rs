@@ -1,2 +1,43 @@
-//! cli
-pub fn main() -> i32 { 0 }
+//! The command line: arguments (what the user typed) are resolved into settings, then a command runs on
+//! the settings alone. Library code never prints; this module owns stdout, stderr and exit codes.
+
+mod args;
+mod commands;
+mod logging;
+
+pub use args::{Cli, Command, GlobalArgs};
+
+use crate::error::{CliError, ExitCode};
+use clap::Parser;
+
+/// Parses the process arguments, runs the command and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { ExitCode::Usage as i32 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    if let Err(e) = logging::init(&cli.global) {
+        eprintln!("oktagraph: {e}");
+        return ExitCode::Usage as i32;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oktagraph: cannot start the async runtime: {e}");
+            return ExitCode::Failure as i32;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code as i32,
+        Err(e) => report(&e),
+    }
+}
+
+fn report(e: &CliError) -> i32 {
+    eprintln!("oktagraph: error: {}", e.message);
+    e.code as i32
+}

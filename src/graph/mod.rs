@@ -1,1 +1,219 @@
-//! graph
+//! Neo4j: connection, schema, the generic batched writer, the soft-delete sweep, run records and purge.
+//! Everything here is driven by the kinds table in [`crate::model::kinds`]; no entity has Cypher of its own.
+
+pub mod cypher;
+mod convert;
+pub mod runs;
+pub mod sweep;
+pub mod writer;
+
+pub use convert::{props_hash, props_to_bolt};
+pub use writer::{GraphWriter, TypeCounts, WriteCounts};
+
+use neo4rs::{BoltType, ConfigBuilder, Graph as Neo4rsGraph, Query};
+use secrecy::{ExposeSecret, SecretString};
+use std::time::Duration;
+
+/// How to reach Neo4j.
+#[derive(Clone)]
+pub struct Neo4jConfig {
+    pub uri: String,
+    pub user: String,
+    pub password: SecretString,
+    pub database: String,
+    /// Rows per UNWIND statement.
+    pub batch_size: usize,
+}
+
+impl std::fmt::Debug for Neo4jConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Neo4jConfig")
+            .field("uri", &self.uri)
+            .field("user", &self.user)
+            .field("password", &"[redacted]")
+            .field("database", &self.database)
+            .field("batch_size", &self.batch_size)
+            .finish()
+    }
+}
+
+impl Neo4jConfig {
+    pub fn new(uri: &str, user: &str, password: SecretString) -> Self {
+        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: 5000 }
+    }
+}
+
+/// What went wrong talking to Neo4j, classified for exit codes and one-line messages.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    #[error("cannot reach Neo4j at {uri}: {reason}")]
+    Unreachable { uri: String, reason: String },
+    #[error("Neo4j at {uri} refused the credentials of user '{user}' (check NEO4J_USER / NEO4J_PASSWORD)")]
+    Auth { uri: String, user: String },
+    #[error("Neo4j configuration: {0}")]
+    Config(String),
+    #[error("Neo4j query failed ({context}): {message}")]
+    Query { context: String, message: String, transient: bool },
+}
+
+impl GraphError {
+    /// Connection and authentication failures (exit code 3); the rest are other failures.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, GraphError::Unreachable { .. } | GraphError::Auth { .. })
+    }
+}
+
+/// A connected Neo4j database.
+#[derive(Clone)]
+pub struct Graph {
+    inner: Neo4rsGraph,
+    pub config: Neo4jConfig,
+}
+
+/// Server version and edition, from `dbms.components()`.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
+    pub version: String,
+    pub edition: String,
+}
+
+const SCHEMES: [&str; 6] = ["bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"];
+
+impl Graph {
+    /// Connects and proves the connection with a round trip, so a wrong password or an unreachable server
+    /// is reported here, once, with a clear reason.
+    pub async fn connect(config: &Neo4jConfig) -> Result<Graph, GraphError> {
+        let scheme = config.uri.split("://").next().unwrap_or_default();
+        if !config.uri.contains("://") || !SCHEMES.contains(&scheme) {
+            return Err(GraphError::Config(format!(
+                "unsupported Neo4j URI '{}': use one of {}",
+                config.uri,
+                SCHEMES.map(|s| format!("{s}://")).join(", ")
+            )));
+        }
+        if config.batch_size == 0 {
+            return Err(GraphError::Config("batch size must be at least 1".into()));
+        }
+        let neo_config = ConfigBuilder::default()
+            .uri(config.uri.as_str())
+            .user(config.user.as_str())
+            .password(config.password.expose_secret())
+            .db(config.database.as_str())
+            .max_connections(8)
+            .fetch_size(1000)
+            // Large batches can take a while on a small machine; neo4rs applies this to every reply.
+            .connection_timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| GraphError::Config(e.to_string()))?;
+        let inner = Neo4rsGraph::connect(neo_config).map_err(|e| classify(config, "connect", e))?;
+        let graph = Graph { inner, config: config.clone() };
+        // neo4rs connects lazily and retries transient failures for a minute; bound the first contact.
+        match tokio::time::timeout(Duration::from_secs(20), graph.server_info()).await {
+            Ok(r) => r.map(|_| graph),
+            Err(_) => Err(GraphError::Unreachable { uri: config.uri.clone(), reason: "timed out after 20s".into() }),
+        }
+    }
+
+    /// The server's version and edition.
+    pub async fn server_info(&self) -> Result<ServerInfo, GraphError> {
+        let rows = self
+            .rows(
+                neo4rs::query("CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition"),
+                "server version",
+            )
+            .await?;
+        let row = rows.first().ok_or_else(|| GraphError::Query {
+            context: "server version".into(),
+            message: "dbms.components() returned nothing".into(),
+            transient: false,
+        })?;
+        Ok(ServerInfo {
+            version: row.get::<String>("version").unwrap_or_default(),
+            edition: row.get::<String>("edition").unwrap_or_default(),
+        })
+    }
+
+    /// Applies `cypher/schema.cypher`; every statement is idempotent.
+    pub async fn apply_schema(&self) -> Result<usize, GraphError> {
+        let stmts = cypher::statements(cypher::SCHEMA);
+        for s in &stmts {
+            self.run(neo4rs::query(s), "schema").await?;
+        }
+        Ok(stmts.len())
+    }
+
+    /// Runs a statement, discarding results.
+    pub async fn run(&self, q: Query, context: &str) -> Result<(), GraphError> {
+        self.inner.run(q).await.map(|_| ()).map_err(|e| classify(&self.config, context, e))
+    }
+
+    /// Runs a statement and collects its rows.
+    pub async fn rows(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
+        let mut stream = self.inner.execute(q).await.map_err(|e| classify(&self.config, context, e))?;
+        let mut out = Vec::new();
+        loop {
+            match stream.next().await {
+                Ok(Some(row)) => out.push(row),
+                Ok(None) => break,
+                Err(e) => return Err(classify(&self.config, context, e)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs a statement returning one row of integer columns.
+    pub async fn counts(&self, q: Query, context: &str, cols: &[&str]) -> Result<Vec<i64>, GraphError> {
+        let rows = self.rows(q, context).await?;
+        let row = rows.first();
+        Ok(cols.iter().map(|c| row.and_then(|r| r.get::<i64>(c).ok()).unwrap_or(0)).collect())
+    }
+
+    pub fn inner(&self) -> &Neo4rsGraph {
+        &self.inner
+    }
+}
+
+/// Builds a query with parameters from `(name, value)` pairs.
+pub fn query_with(text: &str, params: Vec<(&str, BoltType)>) -> Query {
+    let mut q = neo4rs::query(text);
+    for (k, v) in params {
+        q = q.param(k, v);
+    }
+    q
+}
+
+fn classify(config: &Neo4jConfig, context: &str, e: neo4rs::Error) -> GraphError {
+    let uri = config.uri.clone();
+    match &e {
+        neo4rs::Error::IOError { detail } => GraphError::Unreachable { uri, reason: detail.to_string() },
+        neo4rs::Error::ConnectionError | neo4rs::Error::ConnectionTimedOut => {
+            GraphError::Unreachable { uri, reason: e.to_string() }
+        }
+        neo4rs::Error::UnsupportedScheme(_) | neo4rs::Error::UrlParseError(_) | neo4rs::Error::InvalidDnsName(_) => {
+            GraphError::Config(e.to_string())
+        }
+        neo4rs::Error::AuthenticationError(_) => GraphError::Auth { uri, user: config.user.clone() },
+        neo4rs::Error::Neo4j(n) => {
+            let code = n.code().to_string();
+            if code.contains("Security.Unauthorized") || code.contains("Security.AuthenticationRateLimit") {
+                GraphError::Auth { uri, user: config.user.clone() }
+            } else {
+                GraphError::Query {
+                    context: context.to_string(),
+                    transient: code.contains("TransientError"),
+                    message: format!("{code}: {}", n.message()),
+                }
+            }
+        }
+        other => {
+            let msg = other.to_string();
+            if msg.to_ascii_lowercase().contains("unauthorized") || msg.contains("authentication") {
+                GraphError::Auth { uri, user: config.user.clone() }
+            } else if msg.contains("Connection refused") || msg.contains("connection") {
+                GraphError::Unreachable { uri, reason: msg }
+            } else {
+                GraphError::Query { context: context.to_string(), message: msg, transient: false }
+            }
+        }
+    }
+}

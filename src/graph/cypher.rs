@@ -1,0 +1,120 @@
+//! Every Cypher statement oktagraph runs, loaded from `cypher/*.cypher` so users can read and reuse them,
+//! and the per-type statements generated from the templates and the kinds table.
+
+use crate::model::kinds::{is_identifier, NodeKind, RelKind};
+
+pub const SCHEMA: &str = include_str!("../../cypher/schema.cypher");
+pub const UPSERT_NODES: &str = include_str!("../../cypher/upsert_nodes.cypher");
+pub const UPSERT_EDGES: &str = include_str!("../../cypher/upsert_edges.cypher");
+pub const SWEEP_NODES: &str = include_str!("../../cypher/sweep_nodes.cypher");
+pub const SWEEP_EDGES: &str = include_str!("../../cypher/sweep_edges.cypher");
+pub const PURGE_NODES: &str = include_str!("../../cypher/purge.cypher");
+pub const PURGE_EDGES: &str = include_str!("../../cypher/purge_edges.cypher");
+pub const SYNC_RUN_START: &str = include_str!("../../cypher/sync_run_start.cypher");
+pub const SYNC_RUN_FINISH: &str = include_str!("../../cypher/sync_run_finish.cypher");
+
+/// Splits a `.cypher` file into statements: `;` ends a statement, `//` lines are comments.
+pub fn statements(file: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in file.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") || trimmed.is_empty() {
+            continue;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+        if trimmed.ends_with(';') {
+            let stmt = cur.trim().trim_end_matches(';').trim().to_string();
+            if !stmt.is_empty() {
+                out.push(stmt);
+            }
+            cur.clear();
+        }
+    }
+    let rest = cur.trim();
+    if !rest.is_empty() {
+        out.push(rest.to_string());
+    }
+    out
+}
+
+fn label(s: &str) -> &str {
+    // Labels come from the static kinds table; this guard keeps a future typo from becoming injection.
+    assert!(is_identifier(s), "not a Cypher identifier: {s}");
+    s
+}
+
+fn strip_comments(t: &str) -> String {
+    t.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+pub fn upsert_nodes(kind: &NodeKind) -> String {
+    let classes: String = kind.classes.iter().map(|c| format!(":{}", label(c))).collect();
+    let set = if kind.account_scoped { "=" } else { "+=" };
+    strip_comments(UPSERT_NODES)
+        .replace("{{TYPE}}", label(kind.type_name))
+        .replace("{{CLASSES}}", &classes)
+        .replace("{{SET}}", set)
+}
+
+pub fn upsert_edges(kind: &RelKind) -> String {
+    strip_comments(UPSERT_EDGES)
+        .replace("{{FROM}}", label(kind.from.type_name))
+        .replace("{{TO}}", label(kind.to.type_name))
+        .replace("{{CLASS}}", label(kind.class))
+}
+
+pub fn sweep_nodes(kind: &NodeKind) -> String {
+    strip_comments(SWEEP_NODES).replace("{{TYPE}}", label(kind.type_name))
+}
+
+pub fn sweep_edges(kind: &RelKind) -> String {
+    let window = if kind.windowed { "AND (r.createdOn IS NULL OR r.createdOn >= $windowStart)" } else { "" };
+    strip_comments(SWEEP_EDGES)
+        .replace("{{FROM}}", label(kind.from.type_name))
+        .replace("{{TO}}", label(kind.to.type_name))
+        .replace("{{CLASS}}", label(kind.class))
+        .replace("{{WINDOW}}", window)
+}
+
+pub fn purge_edges(class: &str) -> String {
+    strip_comments(PURGE_EDGES).replace("{{CLASS}}", label(class))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::kinds::{NODE_KINDS, REL_KINDS};
+
+    #[test]
+    fn schema_covers_every_node_label() {
+        let stmts = statements(SCHEMA);
+        for k in NODE_KINDS {
+            let want = format!("FOR (n:{}) REQUIRE n._key IS UNIQUE", k.type_name);
+            assert!(stmts.iter().any(|s| s.contains(&want)), "no constraint for {}", k.type_name);
+            if k.account_scoped && k.type_name != "okta_account" {
+                let idx = format!("FOR (n:{}) ON (n._accountKey)", k.type_name);
+                assert!(stmts.iter().any(|s| s.contains(&idx)), "no account index for {}", k.type_name);
+            }
+        }
+        assert!(stmts.iter().all(|s| s.contains("IF NOT EXISTS")));
+    }
+
+    #[test]
+    fn generated_statements_have_no_placeholders_left() {
+        for k in NODE_KINDS {
+            for q in [upsert_nodes(k), sweep_nodes(k)] {
+                assert!(!q.contains("{{"), "{q}");
+            }
+        }
+        for r in REL_KINDS {
+            for q in [upsert_edges(r), sweep_edges(r), purge_edges(r.class)] {
+                assert!(!q.contains("{{"), "{q}");
+            }
+        }
+        assert!(upsert_nodes(&crate::model::kinds::USER).contains("SET n:User"));
+        assert!(upsert_nodes(&crate::model::kinds::AWS_IAM_ROLE).contains("SET n += row.props"));
+        assert!(sweep_edges(&crate::model::kinds::USER_CREATED_APPLICATION).contains("$windowStart"));
+    }
+}

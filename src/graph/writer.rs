@@ -1,0 +1,211 @@
+//! The one generic batched writer: records of any kind in, `UNWIND` MERGE batches out (SPEC §4 rule 1).
+//!
+//! Records are buffered per kind and written in batches of `batch_size`. Before any relationship batch is
+//! written, every buffered node is written first, so an edge never looks for an end node that is still
+//! sitting in a buffer. One writer per sync runs batches one at a time: relationship MERGEs lock both end
+//! nodes, and hub nodes (the `Everyone` group, the account) would make parallel batches deadlock.
+
+use super::convert::{props_hash, props_to_bolt};
+use super::{cypher, query_with, Graph, GraphError};
+use crate::model::{EdgeRecord, NodeKind, NodeRecord, Records, RelKind};
+use chrono::{DateTime, FixedOffset};
+use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What happened to the objects of one type in one sync.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TypeCounts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+    pub undeleted: u64,
+    /// Relationships not written because an end node does not exist.
+    pub unmatched: u64,
+}
+
+impl TypeCounts {
+    pub fn add(&mut self, o: &TypeCounts) {
+        self.created += o.created;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+        self.deleted += o.deleted;
+        self.undeleted += o.undeleted;
+        self.unmatched += o.unmatched;
+    }
+    pub fn written(&self) -> u64 {
+        self.created + self.updated + self.unchanged
+    }
+}
+
+/// Counts per `_type`.
+pub type WriteCounts = BTreeMap<String, TypeCounts>;
+
+struct Buffer<K: 'static> {
+    kind: &'static K,
+    rows: Vec<BoltType>,
+    keys: HashSet<String>,
+}
+
+pub struct GraphWriter {
+    graph: Graph,
+    now: DateTime<FixedOffset>,
+    batch_size: usize,
+    nodes: HashMap<&'static str, Buffer<NodeKind>>,
+    edges: HashMap<&'static str, Buffer<RelKind>>,
+    queries: HashMap<&'static str, String>,
+    counts: WriteCounts,
+    statements: u64,
+}
+
+const COLS: [&str; 5] = ["rows", "created", "updated", "unchanged", "undeleted"];
+
+impl GraphWriter {
+    /// A writer stamping everything it writes with `now` (the sync's start, so the sweep can tell what it saw).
+    pub fn new(graph: Graph, now: DateTime<FixedOffset>) -> GraphWriter {
+        let batch_size = graph.config.batch_size.max(1);
+        GraphWriter {
+            graph,
+            now,
+            batch_size,
+            nodes: HashMap::new(),
+            edges: HashMap::new(),
+            queries: HashMap::new(),
+            counts: WriteCounts::new(),
+            statements: 0,
+        }
+    }
+
+    /// Buffers records, writing every batch that fills up.
+    pub async fn write(&mut self, records: Records) -> Result<(), GraphError> {
+        for n in records.nodes {
+            self.push_node(n).await?;
+        }
+        for e in records.edges {
+            self.push_edge(e).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn push_node(&mut self, n: NodeRecord) -> Result<(), GraphError> {
+        let buf = self.nodes.entry(n.kind.type_name).or_insert_with(|| Buffer { kind: n.kind, rows: Vec::new(), keys: HashSet::new() });
+        // The same object twice in one batch (duplicate ids across pages): the first one wins.
+        if !buf.keys.insert(n.key.clone()) {
+            return Ok(());
+        }
+        let mut row = BoltMap::with_capacity(3);
+        row.put(BoltString::new("key"), BoltType::String(BoltString::new(&n.key)));
+        row.put(BoltString::new("hash"), BoltType::String(BoltString::new(&props_hash(&n.props))));
+        row.put(BoltString::new("props"), props_to_bolt(&n.props));
+        buf.rows.push(BoltType::Map(row));
+        if buf.rows.len() >= self.batch_size {
+            let kind = n.kind;
+            self.flush_nodes_of(kind).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn push_edge(&mut self, e: EdgeRecord) -> Result<(), GraphError> {
+        let buf = self.edges.entry(e.kind.type_name).or_insert_with(|| Buffer { kind: e.kind, rows: Vec::new(), keys: HashSet::new() });
+        if !buf.keys.insert(e.key()) {
+            return Ok(());
+        }
+        let mut row = BoltMap::with_capacity(4);
+        row.put(BoltString::new("from"), BoltType::String(BoltString::new(&e.from)));
+        row.put(BoltString::new("to"), BoltType::String(BoltString::new(&e.to)));
+        row.put(BoltString::new("hash"), BoltType::String(BoltString::new(&props_hash(&e.props))));
+        row.put(BoltString::new("props"), props_to_bolt(&e.props));
+        buf.rows.push(BoltType::Map(row));
+        if buf.rows.len() >= self.batch_size {
+            let kind = e.kind;
+            self.flush_all_nodes().await?;
+            self.flush_edges_of(kind).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything still buffered: nodes first, then relationships.
+    pub async fn flush(&mut self) -> Result<(), GraphError> {
+        self.flush_all_nodes().await?;
+        let kinds: Vec<&'static RelKind> = self.edges.values().filter(|b| !b.rows.is_empty()).map(|b| b.kind).collect();
+        for k in kinds {
+            self.flush_edges_of(k).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush_all_nodes(&mut self) -> Result<(), GraphError> {
+        let kinds: Vec<&'static NodeKind> = self.nodes.values().filter(|b| !b.rows.is_empty()).map(|b| b.kind).collect();
+        for k in kinds {
+            self.flush_nodes_of(k).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush_nodes_of(&mut self, kind: &'static NodeKind) -> Result<(), GraphError> {
+        let Some(buf) = self.nodes.get_mut(kind.type_name) else { return Ok(()) };
+        let rows = std::mem::take(&mut buf.rows);
+        buf.keys.clear();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sent = rows.len() as u64;
+        let text = self.queries.entry(kind.type_name).or_insert_with(|| cypher::upsert_nodes(kind)).clone();
+        let c = self.run_batch(&text, rows, kind.type_name).await?;
+        let t = self.counts.entry(kind.type_name.to_string()).or_default();
+        t.created += c[1];
+        t.updated += c[2];
+        t.unchanged += c[3];
+        t.undeleted += c[4];
+        debug_assert_eq!(c[0], sent);
+        Ok(())
+    }
+
+    async fn flush_edges_of(&mut self, kind: &'static RelKind) -> Result<(), GraphError> {
+        let Some(buf) = self.edges.get_mut(kind.type_name) else { return Ok(()) };
+        let rows = std::mem::take(&mut buf.rows);
+        buf.keys.clear();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sent = rows.len() as u64;
+        let text = self.queries.entry(kind.type_name).or_insert_with(|| cypher::upsert_edges(kind)).clone();
+        let c = self.run_batch(&text, rows, kind.type_name).await?;
+        let t = self.counts.entry(kind.type_name.to_string()).or_default();
+        t.created += c[1];
+        t.updated += c[2];
+        t.unchanged += c[3];
+        t.undeleted += c[4];
+        let unmatched = sent.saturating_sub(c[0]);
+        if unmatched > 0 {
+            tracing::debug!(rel = kind.type_name, unmatched, "relationships skipped: an end node is missing");
+        }
+        t.unmatched += unmatched;
+        Ok(())
+    }
+
+    async fn run_batch(&mut self, text: &str, rows: Vec<BoltType>, what: &str) -> Result<Vec<u64>, GraphError> {
+        let n = rows.len();
+        let q = query_with(text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", BoltType::from(self.now))]);
+        let started = std::time::Instant::now();
+        let c = self.graph.counts(q, &format!("upsert {what}"), &COLS).await?;
+        self.statements += 1;
+        tracing::trace!(what, rows = n, ms = started.elapsed().as_millis() as u64, "batch written");
+        Ok(c.into_iter().map(|v| v.max(0) as u64).collect())
+    }
+
+    /// Counts so far, per `_type`.
+    pub fn counts(&self) -> &WriteCounts {
+        &self.counts
+    }
+
+    /// Statements run so far.
+    pub fn statements(&self) -> u64 {
+        self.statements
+    }
+
+    pub fn into_counts(self) -> WriteCounts {
+        self.counts
+    }
+}
