@@ -1,0 +1,6 @@
+//! Integration tests: one binary, a module per area, all against the real Neo4j (and the simulator).
+
+mod util;
+
+mod graph_basics;
+mod graph_writer;
