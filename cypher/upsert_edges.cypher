@@ -11,7 +11,7 @@ WITH r, row, r._firstSeenOn AS firstSeen, coalesce(r._deleted, false) AS wasDele
      coalesce(r._hash = row.hash, false) AS same
 FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END |
   SET r = row.props
-  SET r._hash = row.hash, r._deleted = false, r._firstSeenOn = coalesce(firstSeen, $now))
+  SET r._hash = row.hash, r._deleted = false, r._firstSeenOn = coalesce(firstSeen, $now), r._lastChangedOn = $now)
 FOREACH (_ IN CASE WHEN wasDeleted THEN [1] ELSE [] END |
   SET r._deleted = false
   REMOVE r._deletedOn)

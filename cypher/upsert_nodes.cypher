@@ -3,14 +3,15 @@
 // labels (e.g. :User), and {{SET}} is `=` (the node is oktagraph's: properties replaced, so attributes
 // removed in Okta disappear) or `+=` (a shared node, e.g. aws_iam_role, that other tools may also own).
 // Parameters: $rows = [{key, hash, props}], $now = the sync's DATETIME.
-// A row whose content hash matches the stored one is not rewritten: only _lastSeenOn moves.
+// A row whose content hash matches the stored one is not rewritten: only _lastSeenOn moves. A row that
+// changed gets _lastChangedOn = $now, so "what changed in the last sync" is a query.
 UNWIND $rows AS row
 MERGE (n:{{TYPE}} {_key: row.key})
 WITH n, row, n._firstSeenOn AS firstSeen, coalesce(n._deleted, false) AS wasDeleted,
      coalesce(n._hash = row.hash, false) AS same
 FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END |
   SET n {{SET}} row.props
-  SET n._key = row.key, n._hash = row.hash, n._deleted = false, n._firstSeenOn = coalesce(firstSeen, $now)
+  SET n._key = row.key, n._hash = row.hash, n._deleted = false, n._firstSeenOn = coalesce(firstSeen, $now), n._lastChangedOn = $now
   SET n{{CLASSES}})
 FOREACH (_ IN CASE WHEN wasDeleted THEN [1] ELSE [] END |
   SET n._deleted = false

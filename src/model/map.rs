@@ -97,6 +97,11 @@ pub fn edge(ctx: &Context, kind: &'static RelKind, from: &str, to: &str) -> Edge
     e
 }
 
+/// Account properties read from `GET /api/v1/org`.
+pub const ORG_PROPS: &[&str] = &["companyName", "oktaOrgId", "orgStatus", "website"];
+/// Account properties read from `GET /api/v1/org/privacy/oktaSupport` (super admins only).
+pub const SUPPORT_PROPS: &[&str] = &["supportEnabled", "supportExpiresOn", "supportCaseNumber"];
+
 /// The `okta_account` node. `org` is `GET /api/v1/org` and `support` is
 /// `GET /api/v1/org/privacy/oktaSupport`, each when the token could read it.
 pub fn account(ctx: &Context, org: Option<&Value>, support: Option<&Value>) -> NodeRecord {

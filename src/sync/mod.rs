@@ -1,1 +1,291 @@
-//! sync
+//! One sync of one account: collect from Okta, write to Neo4j, sweep what a complete step no longer saw,
+//! and record the run (SPEC §4). The CLI runs this once per account, or on a schedule.
+
+use crate::collect::{self, CollectOptions, Collector, Reporter, StepId, StepOutcome, STEPS};
+use crate::graph::runs::{self, RunOutcome};
+use crate::graph::sweep::{self, SweepPlan};
+use crate::graph::{Graph, GraphError, GraphWriter, WriteCounts};
+use crate::model::{Context, Prop, Props, Records};
+use crate::okta::{ClientConfig, ClientStats, Credentials, OktaClient, OktaError};
+use chrono::{DateTime, FixedOffset, Utc};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
+
+/// Everything needed to sync one Okta account.
+#[derive(Clone)]
+pub struct AccountJob {
+    /// The configured account name (`tag.AccountName`); defaults to the org subdomain.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub org_url: String,
+    pub credentials: Credentials,
+    pub tag_with_account_name: bool,
+    /// Step names to run; `None` runs them all.
+    pub steps: Option<Vec<String>>,
+    pub rate_limit_share: f64,
+    pub max_in_flight: usize,
+}
+
+impl std::fmt::Debug for AccountJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountJob").field("name", &self.name).field("org_url", &self.org_url).finish_non_exhaustive()
+    }
+}
+
+impl AccountJob {
+    pub fn new(org_url: &str, credentials: Credentials) -> AccountJob {
+        AccountJob {
+            name: None,
+            description: None,
+            org_url: org_url.to_string(),
+            credentials,
+            tag_with_account_name: false,
+            steps: None,
+            rate_limit_share: 0.5,
+            max_in_flight: 16,
+        }
+    }
+}
+
+/// How a sync ended (SPEC §4 rule 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Success,
+    Partial,
+    Failed,
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RunStatus::Success => "success",
+            RunStatus::Partial => "partial",
+            RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone)]
+pub struct SyncSummary {
+    pub account_key: String,
+    pub account_name: String,
+    pub run_id: String,
+    pub status: RunStatus,
+    pub counts: WriteCounts,
+    pub steps: Vec<StepOutcome>,
+    pub warnings: Vec<String>,
+    pub api: ClientStats,
+    pub started: DateTime<FixedOffset>,
+    pub duration: std::time::Duration,
+    /// Set when Okta refused the credentials or Neo4j went away.
+    pub connection_error: Option<String>,
+}
+
+/// Errors that stop a sync before it starts.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Config(String),
+    #[error(transparent)]
+    Okta(#[from] OktaError),
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+}
+
+/// Resolves the step names of a job into step ids (all steps when none are named).
+pub fn enabled_steps(names: Option<&[String]>) -> Result<BTreeSet<StepId>, SyncError> {
+    match names {
+        None => Ok(STEPS.iter().map(|s| s.id).collect()),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                collect::step_by_name(n).map(|s| s.id).ok_or_else(|| {
+                    SyncError::Config(format!("unknown step '{n}' (valid: {})", collect::step_names().join(", ")))
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Builds the Okta client for a job, validating the org URL and credentials (no network).
+pub fn okta_client(job: &AccountJob) -> Result<OktaClient, SyncError> {
+    let mut config = ClientConfig::new(job.org_url.clone(), job.credentials.clone());
+    config.rate_limit_share = job.rate_limit_share;
+    config.max_in_flight = job.max_in_flight;
+    Ok(OktaClient::new(config)?)
+}
+
+/// Syncs one account into the graph. `cancel` turning true stops it between batches: the batch in flight
+/// is finished, nothing is swept, and the run is recorded as interrupted.
+pub async fn sync_account(
+    graph: &Graph,
+    job: &AccountJob,
+    cancel: watch::Receiver<bool>,
+    reporter: Arc<dyn Reporter>,
+) -> Result<SyncSummary, SyncError> {
+    let enabled = enabled_steps(job.steps.as_deref())?;
+    let client = okta_client(job)?;
+    let org = client.org().clone();
+    let account_name = job.name.clone().unwrap_or_else(|| org.subdomain.clone());
+    let mut ctx = Context::new(org.base.as_str(), &org.host, &account_name);
+    ctx.description = job.description.clone();
+    ctx.tag_with_account_name = job.tag_with_account_name;
+
+    let started_at = std::time::Instant::now();
+    // Millisecond precision: the same instant must compare equal after a round trip through Neo4j.
+    let now = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap_or_default().fixed_offset();
+    graph.apply_schema().await?;
+    let previous_account = previous_account(graph, &ctx.account_key).await?;
+    let run = runs::start(graph, &ctx.account_key, &account_name, now).await?;
+    tracing::info!(account = %account_name, key = %ctx.account_key, run = %run.id, "sync started");
+
+    // The writer runs on its own task; a bounded channel gives back-pressure so memory stays flat.
+    let (tx, mut rx) = mpsc::channel::<Records>(32);
+    let writer_graph = graph.clone();
+    let writer = tokio::spawn(async move {
+        let mut w = GraphWriter::new(writer_graph, now);
+        let mut failure = None;
+        while let Some(recs) = rx.recv().await {
+            if let Err(e) = w.write(recs).await {
+                failure = Some(e);
+                break;
+            }
+        }
+        if failure.is_none() {
+            if let Err(e) = w.flush().await {
+                failure = Some(e);
+            }
+        }
+        (w.into_counts(), failure)
+    });
+
+    let collector = Collector::new(
+        client.clone(),
+        ctx.clone(),
+        tx,
+        cancel.clone(),
+        reporter,
+        CollectOptions { enabled: enabled.clone(), concurrency: job.max_in_flight.max(1), now, previous_account },
+    );
+    let result = collector.run().await;
+    let (mut counts, write_error) = match writer.await {
+        Ok(r) => r,
+        Err(e) => (WriteCounts::new(), Some(GraphError::Query { context: "writer".into(), message: e.to_string(), transient: false })),
+    };
+
+    let interrupted = *cancel.borrow();
+    let mut warnings: Vec<String> = result.outcomes.values().flat_map(|o| o.warnings.clone()).collect();
+    for o in result.outcomes.values() {
+        if let Some(e) = &o.error {
+            warnings.push(format!("{}: {e}", o.name));
+        }
+    }
+    for (t, c) in &counts {
+        if c.unmatched > 0 {
+            warnings.push(format!("{t}: {} relationships skipped because an end node is not in the graph", c.unmatched));
+        }
+    }
+    let auth_failed = result.outcomes.values().find(|o| o.auth_failed).and_then(|o| o.error.clone());
+    let mut connection_error = auth_failed.clone();
+
+    // The sweep: only after every write landed, only for complete steps, never when interrupted.
+    if write_error.is_none() && !interrupted {
+        let complete: Vec<&collect::StepDef> =
+            STEPS.iter().filter(|s| result.outcomes.get(&s.id).is_some_and(|o| o.complete)).collect();
+        let plan = SweepPlan {
+            account_key: &ctx.account_key,
+            sync_start: now,
+            now: Utc::now().fixed_offset(),
+            window_start: result.window_start,
+            nodes: complete.iter().flat_map(|s| s.nodes.iter().copied()).collect(),
+            edges: complete.iter().flat_map(|s| s.edges.iter().copied()).collect(),
+        };
+        match sweep::sweep(graph, &plan).await {
+            Ok(deleted) => {
+                for (t, c) in deleted {
+                    counts.entry(t).or_default().deleted += c.deleted;
+                }
+            }
+            Err(e) => warnings.push(format!("sweep failed: {e}")),
+        }
+    }
+
+    let failed_steps: Vec<&StepOutcome> = result.outcomes.values().filter(|o| !o.complete && !o.forbidden).collect();
+    let status = if interrupted {
+        RunStatus::Interrupted
+    } else if let Some(e) = &write_error {
+        connection_error = Some(e.to_string());
+        RunStatus::Failed
+    } else if auth_failed.is_some() || (!failed_steps.is_empty() && failed_steps.len() == result.outcomes.len()) {
+        RunStatus::Failed
+    } else if !failed_steps.is_empty() {
+        RunStatus::Partial
+    } else {
+        RunStatus::Success
+    };
+    if let Some(e) = &write_error {
+        warnings.push(format!("writing to Neo4j failed: {e}"));
+    }
+
+    let api = client.stats();
+    let outcome = RunOutcome {
+        status: status.as_str().to_string(),
+        ended: Some(Utc::now().fixed_offset()),
+        counts: counts.clone(),
+        api_calls: api.total_requests(),
+        api_calls_by_bucket: serde_json::to_string(&api).unwrap_or_default(),
+        rate_limit_waits: api.total_rate_limit_waits(),
+        warnings: warnings.clone(),
+        complete_steps: result.outcomes.values().filter(|o| o.complete).map(|o| o.name.to_string()).collect(),
+        incomplete_steps: result.outcomes.values().filter(|o| !o.complete).map(|o| o.name.to_string()).collect(),
+    };
+    if write_error.as_ref().is_none_or(|e| !e.is_connection()) {
+        if let Err(e) = runs::finish(graph, &run, &outcome).await {
+            warnings.push(format!("could not record the run: {e}"));
+        }
+    }
+    tracing::info!(account = %account_name, status = status.as_str(), "sync finished");
+    Ok(SyncSummary {
+        account_key: ctx.account_key,
+        account_name,
+        run_id: run.id,
+        status,
+        counts,
+        steps: result.outcomes.into_values().collect(),
+        warnings,
+        api,
+        started: now,
+        duration: started_at.elapsed(),
+        connection_error,
+    })
+}
+
+/// The account node's properties that a token without super admin rights cannot re-read.
+async fn previous_account(graph: &Graph, account_key: &str) -> Result<Props, GraphError> {
+    let q = crate::graph::query_with(
+        "MATCH (a:okta_account {_key: $key}) RETURN a.supportEnabled AS supportEnabled, a.supportExpiresOn AS supportExpiresOn, \
+         a.supportCaseNumber AS supportCaseNumber, a.companyName AS companyName, a.oktaOrgId AS oktaOrgId, \
+         a.orgStatus AS orgStatus, a.website AS website",
+        vec![("key", account_key.into())],
+    );
+    let rows = graph.rows(q, "read account").await?;
+    let mut props = Props::new();
+    if let Some(row) = rows.first() {
+        if let Ok(Some(b)) = row.get::<Option<bool>>("supportEnabled") {
+            props.insert("supportEnabled".into(), Prop::Bool(b));
+        }
+        if let Ok(Some(d)) = row.get::<Option<DateTime<FixedOffset>>>("supportExpiresOn") {
+            props.insert("supportExpiresOn".into(), Prop::DateTime(d));
+        }
+        for k in ["supportCaseNumber", "companyName", "oktaOrgId", "orgStatus", "website"] {
+            if let Ok(Some(s)) = row.get::<Option<String>>(k) {
+                props.insert(k.into(), Prop::Str(s));
+            }
+        }
+    }
+    Ok(props)
+}

@@ -1,0 +1,6 @@
+// name: support-access-enabled
+// severity: medium
+// description: Okta Support access to the org was enabled.
+MATCH (a:okta_account {_key: $account})
+WHERE a.supportEnabled = true
+RETURN a._key AS account, toString(a.supportExpiresOn) AS expiresOn

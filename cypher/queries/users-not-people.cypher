@@ -1,0 +1,8 @@
+// name: users-not-people
+// description: Okta users that are not mapped to a person ("Find User that !is Person"): service, bot and generic accounts, and users without an email.
+// params: account
+MATCH (u:okta_user)
+WHERE NOT u:Deleted AND ($account IS NULL OR u._accountKey = $account)
+  AND NOT (u)-[:IS]->(:Person)
+RETURN u.login AS login, u.userType AS userType, u.status AS status, u._accountKey AS account
+ORDER BY login

@@ -1,0 +1,172 @@
+//! The sync steps declared as data (SPEC §4 rule 2): what each depends on and which types it produces, so
+//! the sweep knows exactly what an incomplete step protects.
+
+use crate::model::kinds::{self, NodeKind, RelKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepId {
+    Account,
+    Users,
+    Employees,
+    Groups,
+    Memberships,
+    Applications,
+    AppAssignments,
+    Factors,
+    Roles,
+    Rules,
+    SystemLog,
+}
+
+#[derive(Debug)]
+pub struct StepDef {
+    pub id: StepId,
+    /// The name users put in `steps = [...]` and see in summaries.
+    pub name: &'static str,
+    /// Steps whose data (ids) or written nodes this step needs.
+    pub depends_on: &'static [StepId],
+    pub nodes: &'static [&'static NodeKind],
+    pub edges: &'static [&'static RelKind],
+    /// Needs more than a read-only admin: a 403 is a warning, not a failure (SPEC §4 rule 5).
+    pub privileged: bool,
+}
+
+use StepId::*;
+
+pub static STEPS: &[StepDef] = &[
+    StepDef {
+        id: Account,
+        name: "account",
+        depends_on: &[],
+        nodes: &[&kinds::ACCOUNT, &kinds::SERVICE],
+        edges: &[&kinds::ACCOUNT_HAS_SERVICE],
+        privileged: false,
+    },
+    StepDef {
+        id: Users,
+        name: "users",
+        depends_on: &[],
+        nodes: &[&kinds::USER],
+        edges: &[&kinds::ACCOUNT_HAS_USER],
+        privileged: false,
+    },
+    StepDef {
+        id: Employees,
+        name: "employees",
+        depends_on: &[Users],
+        nodes: &[&kinds::EMPLOYEE],
+        edges: &[&kinds::USER_IS_EMPLOYEE],
+        privileged: false,
+    },
+    StepDef {
+        id: Groups,
+        name: "groups",
+        depends_on: &[],
+        nodes: &[&kinds::USER_GROUP, &kinds::APP_USER_GROUP],
+        edges: &[&kinds::ACCOUNT_HAS_USER_GROUP, &kinds::ACCOUNT_HAS_APP_USER_GROUP],
+        privileged: false,
+    },
+    StepDef {
+        id: Memberships,
+        name: "memberships",
+        depends_on: &[Groups, Users],
+        nodes: &[],
+        edges: &[&kinds::USER_GROUP_HAS_USER, &kinds::APP_USER_GROUP_HAS_USER],
+        privileged: false,
+    },
+    StepDef {
+        id: Applications,
+        name: "applications",
+        depends_on: &[],
+        nodes: &[&kinds::APPLICATION],
+        edges: &[&kinds::ACCOUNT_HAS_APPLICATION],
+        privileged: false,
+    },
+    StepDef {
+        id: AppAssignments,
+        name: "app_assignments",
+        depends_on: &[Applications, Groups, Users],
+        nodes: &[&kinds::AWS_IAM_ROLE],
+        edges: &[
+            &kinds::USER_ASSIGNED_APPLICATION,
+            &kinds::USER_GROUP_ASSIGNED_APPLICATION,
+            &kinds::APP_USER_GROUP_ASSIGNED_APPLICATION,
+            &kinds::USER_ASSIGNED_AWS_IAM_ROLE,
+            &kinds::USER_GROUP_ASSIGNED_AWS_IAM_ROLE,
+            &kinds::APP_USER_GROUP_ASSIGNED_AWS_IAM_ROLE,
+        ],
+        privileged: false,
+    },
+    StepDef {
+        id: Factors,
+        name: "factors",
+        depends_on: &[Users],
+        nodes: &[&kinds::MFA_DEVICE],
+        edges: &[&kinds::USER_ASSIGNED_MFA_DEVICE],
+        privileged: false,
+    },
+    StepDef {
+        id: Roles,
+        name: "roles",
+        depends_on: &[Users, Groups],
+        nodes: &[&kinds::ROLE],
+        edges: &[&kinds::USER_ASSIGNED_ROLE, &kinds::USER_GROUP_ASSIGNED_ROLE, &kinds::APP_USER_GROUP_ASSIGNED_ROLE],
+        privileged: true,
+    },
+    StepDef {
+        id: Rules,
+        name: "rules",
+        depends_on: &[Groups],
+        nodes: &[&kinds::RULE],
+        edges: &[&kinds::ACCOUNT_HAS_RULE, &kinds::RULE_MANAGES_USER_GROUP, &kinds::RULE_MANAGES_APP_USER_GROUP],
+        privileged: false,
+    },
+    StepDef {
+        id: SystemLog,
+        name: "system_log",
+        depends_on: &[Users, Applications],
+        nodes: &[],
+        edges: &[&kinds::USER_CREATED_APPLICATION],
+        privileged: true,
+    },
+];
+
+pub fn step(id: StepId) -> &'static StepDef {
+    STEPS.iter().find(|s| s.id == id).expect("every StepId is declared")
+}
+
+pub fn step_by_name(name: &str) -> Option<&'static StepDef> {
+    STEPS.iter().find(|s| s.name == name)
+}
+
+pub fn step_names() -> Vec<&'static str> {
+    STEPS.iter().map(|s| s.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::kinds::{NODE_KINDS, REL_KINDS};
+
+    #[test]
+    fn every_type_has_exactly_one_producing_step() {
+        for k in NODE_KINDS {
+            let n = STEPS.iter().filter(|s| s.nodes.contains(k)).count();
+            assert_eq!(n, 1, "{} produced by {n} steps", k.type_name);
+        }
+        for r in REL_KINDS {
+            let n = STEPS.iter().filter(|s| s.edges.contains(r)).count();
+            assert_eq!(n, 1, "{} produced by {n} steps", r.type_name);
+        }
+    }
+
+    #[test]
+    fn dependencies_come_first() {
+        for (i, s) in STEPS.iter().enumerate() {
+            for d in s.depends_on {
+                let j = STEPS.iter().position(|x| x.id == *d).unwrap();
+                assert!(j < i, "{} depends on a later step", s.name);
+            }
+        }
+    }
+}
