@@ -11,5 +11,6 @@ pub mod error;
 pub mod graph;
 pub mod model;
 pub mod okta;
+pub mod queries;
 pub mod sim;
 pub mod sync;
