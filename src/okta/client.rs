@@ -1,0 +1,564 @@
+//! The client: one GET with rate limiting, retries and typed errors, and the list streams built on it.
+//!
+//! Layers, in order, for every attempt: rate-limit admission for the bucket (waiting here does not
+//! hold an in-flight slot), the in-flight semaphore, the auth header, the request with its timeout.
+//! Then the response is classified: 429 → wait for the window (own budget); 5xx, transport
+//! failures and truncated JSON → jittered exponential backoff (`retry`); other statuses → typed errors.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures::stream::{self, Stream, TryStreamExt};
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, LINK};
+use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use super::auth::Auth;
+use super::config::ClientConfig;
+use super::error::{redact_url, OktaError, TransportKind};
+use super::limits::{
+    bucket_for_path, now_epoch_ms, wait_after_429, Bucket, Limiter, RateLimitHeaders,
+};
+use super::org_url::{normalize_org_url, OrgUrl};
+use super::page::{next_link, parse_link_header, resolve_next, BodyPage};
+use super::retry::{backoff, retry_delay, Failure, RetryPolicy};
+use super::stats::{ClientStats, Stats};
+
+/// 429s waited out per request before giving up with [`OktaError::RateLimited`]. Larger than the
+/// error budget: a 429 is the server asking us to wait, not a failure.
+pub const MAX_RATE_LIMIT_WAITS: u32 = 20;
+
+/// A client for the Okta management API. Cheap to clone; clones share limits, token and stats.
+#[derive(Clone, Debug)]
+pub struct OktaClient {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    org: OrgUrl,
+    http: reqwest::Client,
+    auth: Auth,
+    limiter: Limiter,
+    slots: Semaphore,
+    policy: RetryPolicy,
+    stats: Stats,
+}
+
+/// How one attempt ended.
+enum Outcome<T> {
+    Done(T, HeaderMap),
+    /// Worth retrying after backoff; carries the error to return if the budget is spent.
+    Retry(Failure, OktaError),
+    /// The server asked us to wait (429).
+    RateLimited(RateLimitHeaders),
+    /// 401 with an OAuth token that may have been revoked early: fetch a new one and try again.
+    Reauth(Option<u64>, OktaError),
+    Fail(OktaError),
+}
+
+impl OktaClient {
+    /// Validate the configuration (org URL, credentials, private key) and build the client.
+    /// Makes no network call.
+    pub fn new(config: ClientConfig) -> Result<Self, OktaError> {
+        let org = normalize_org_url(&config.org_url)?;
+        if config.max_in_flight == 0 {
+            return Err(OktaError::Config("max_in_flight must be at least 1".into()));
+        }
+        if !(config.rate_limit_share > 0.0 && config.rate_limit_share <= 1.0) {
+            return Err(OktaError::Config(format!(
+                "rate_limit_share must be in (0, 1], got {}",
+                config.rate_limit_share
+            )));
+        }
+        if config.request_timeout.is_zero() {
+            return Err(OktaError::Config("request_timeout must be positive".into()));
+        }
+        let auth = Auth::new(&config.credentials, &org)?;
+        let http = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout.min(Duration::from_secs(30)))
+            // Never follow redirects: the Authorization header must go to the org only.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| OktaError::Config(format!("cannot build the HTTP client: {e}")))?;
+        let policy = RetryPolicy {
+            max_retries: config.max_retries,
+            base: config.backoff_base,
+            cap: config.backoff_cap.max(config.backoff_base),
+        };
+        Ok(OktaClient {
+            inner: Arc::new(Inner {
+                org,
+                http,
+                auth,
+                limiter: Limiter::new(config.rate_limit_share),
+                slots: Semaphore::new(config.max_in_flight),
+                policy,
+                stats: Stats::default(),
+            }),
+        })
+    }
+
+    pub fn org(&self) -> &OrgUrl {
+        &self.inner.org
+    }
+
+    /// GET one JSON document: a single object, or a non-paged array (factors, roles).
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path_and_query: &str,
+    ) -> Result<T, OktaError> {
+        let url = self.inner.url_for(path_and_query)?;
+        self.inner.get::<T>(&url).await.map(|(v, _)| v)
+    }
+
+    /// Every item of a list paged with `Link: <...>; rel="next"` headers, across all pages.
+    pub fn list<T>(
+        &self,
+        path_and_query: &str,
+    ) -> impl Stream<Item = Result<T, OktaError>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.list_pages::<T>(path_and_query)
+            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// The same as [`OktaClient::list`], one page at a time.
+    ///
+    /// Stops at the first page without a `next` link, and also at an empty page or a `next` link
+    /// that points at the page itself: System Log polling queries always send `next`, even when
+    /// caught up, and following it would never end.
+    pub fn list_pages<T>(
+        &self,
+        path_and_query: &str,
+    ) -> impl Stream<Item = Result<Vec<T>, OktaError>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        let start = inner.url_for(path_and_query);
+        stream::once(async move { start })
+            .map_ok(move |first| {
+                stream::try_unfold((inner.clone(), Some(first)), |(inner, next)| async move {
+                    let Some(url) = next else { return Ok(None) };
+                    let (items, headers) = inner.get::<Vec<T>>(&url).await?;
+                    let links = parse_link_header(
+                        headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()),
+                    );
+                    let next = match next_link(&links) {
+                        Some(link) => inner.follow(&url, link, items.is_empty())?,
+                        None => None,
+                    };
+                    Ok(Some((items, (inner, next))))
+                })
+            })
+            .try_flatten()
+    }
+
+    /// Every item of a list paged in the body: `{"value":[...],"_links":{"next":{"href":...}}}`
+    /// (e.g. `/api/v1/iam/assignees/users`).
+    pub fn list_body_paged<T>(
+        &self,
+        path_and_query: &str,
+    ) -> impl Stream<Item = Result<T, OktaError>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        let start = inner.url_for(path_and_query);
+        stream::once(async move { start })
+            .map_ok(move |first| {
+                stream::try_unfold((inner.clone(), Some(first)), |(inner, next)| async move {
+                    let Some(url) = next else { return Ok(None) };
+                    let (page, _) = inner.get::<BodyPage<T>>(&url).await?;
+                    let next = match page.links.and_then(|l| l.next) {
+                        Some(href) => inner.follow(&url, &href.href, page.value.is_empty())?,
+                        None => None,
+                    };
+                    Ok(Some((page.value, (inner, next))))
+                })
+            })
+            .try_flatten()
+            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// A snapshot of the call counters.
+    pub fn stats(&self) -> ClientStats {
+        self.inner.stats.snapshot()
+    }
+}
+
+impl Inner {
+    /// Turn `/api/v1/...` into a URL on the org; anything that would leave the org is refused.
+    fn url_for(&self, path_and_query: &str) -> Result<Url, OktaError> {
+        if !path_and_query.starts_with('/') || path_and_query.starts_with("//") {
+            return Err(OktaError::Config(format!(
+                "request path must start with a single '/', e.g. /api/v1/users; got {path_and_query:?}"
+            )));
+        }
+        let url = self.org.base.join(path_and_query).map_err(|e| {
+            OktaError::Config(format!("invalid request path {path_and_query:?}: {e}"))
+        })?;
+        if url.origin() != self.org.base.origin() {
+            return Err(OktaError::Config(format!(
+                "request path {path_and_query:?} leaves the org"
+            )));
+        }
+        Ok(url)
+    }
+
+    /// The URL to fetch after `current`, given its `next` link.
+    fn follow(
+        &self,
+        current: &Url,
+        link: &str,
+        page_empty: bool,
+    ) -> Result<Option<Url>, OktaError> {
+        let next = resolve_next(current, link).map_err(|link| OktaError::ForeignLink {
+            link: redact_str(&link),
+            org: self.org.base.to_string(),
+        })?;
+        if page_empty || &next == current {
+            return Ok(None);
+        }
+        Ok(Some(next))
+    }
+
+    /// GET `url` and decode the body as `T`, with rate limiting and retries.
+    async fn get<T: DeserializeOwned>(&self, url: &Url) -> Result<(T, HeaderMap), OktaError> {
+        let bucket = bucket_for_path(url.path());
+        let shown = redact_url(url);
+        let mut retries = 0u32;
+        let mut waits = 0u32;
+        let mut reauthed = false;
+        let mut retry_for: Option<Option<String>> = None;
+        let mut first = true;
+        loop {
+            if !first {
+                self.stats.retry(bucket);
+            }
+            first = false;
+            let outcome = self
+                .attempt::<T>(
+                    url,
+                    &shown,
+                    bucket,
+                    retry_for.as_ref().map(|id| (id.as_deref(), waits)),
+                )
+                .await;
+            let (failure, err) = match outcome {
+                Outcome::Done(v, h) => return Ok((v, h)),
+                Outcome::Fail(e) => {
+                    self.stats.error(bucket);
+                    return Err(e);
+                }
+                Outcome::Reauth(generation, e) => {
+                    if !reauthed && self.auth.invalidate(generation).await {
+                        reauthed = true;
+                        continue;
+                    }
+                    self.stats.error(bucket);
+                    return Err(e);
+                }
+                Outcome::RateLimited(h) => {
+                    self.stats.rate_limited(bucket);
+                    if waits >= MAX_RATE_LIMIT_WAITS {
+                        self.stats.error(bucket);
+                        return Err(OktaError::RateLimited {
+                            url: shown,
+                            attempts: waits,
+                        });
+                    }
+                    let wait = match wait_after_429(&h, now_epoch_ms()) {
+                        Some(w) => {
+                            self.limiter.block_until(bucket, Instant::now() + w);
+                            w
+                        }
+                        // Concurrency 429 or no reset information: back off with jitter.
+                        None => backoff(waits, &self.policy, rand::random::<f64>()),
+                    };
+                    waits += 1;
+                    retry_for = Some(h.request_id);
+                    tracing::debug!(path = %shown, bucket = %bucket, wait_ms = wait.as_millis() as u64, waits, concurrency = h.limit == Some(0), "429 received; waiting");
+                    let t0 = Instant::now();
+                    tokio::time::sleep(wait).await;
+                    self.stats.waited(bucket, t0.elapsed());
+                    continue;
+                }
+                Outcome::Retry(f, e) => (f, e),
+            };
+            match retry_delay(failure, retries, &self.policy, rand::random::<f64>()) {
+                Some(delay) => {
+                    retries += 1;
+                    tracing::debug!(path = %shown, bucket = %bucket, ?failure, retries, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                None => {
+                    self.stats.error(bucket);
+                    return Err(match err {
+                        OktaError::Transport {
+                            url, kind, message, ..
+                        } => OktaError::Transport {
+                            url,
+                            kind,
+                            message,
+                            attempts: retries + 1,
+                        },
+                        other => other,
+                    });
+                }
+            }
+        }
+    }
+
+    /// One HTTP attempt. `retry_of_429` is `(X-Okta-Retry-For, X-Okta-Retry-Count)` when this
+    /// retries a 429.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        shown: &str,
+        bucket: Bucket,
+        retry_of_429: Option<(Option<&str>, u32)>,
+    ) -> Outcome<T> {
+        let t0 = Instant::now();
+        let _admitted = self.limiter.acquire(bucket).await;
+        let waited = t0.elapsed();
+        if waited >= Duration::from_millis(1) {
+            self.stats.waited(bucket, waited);
+        }
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .expect("the in-flight semaphore is never closed");
+        let auth = match self
+            .auth
+            .header(&self.http, &self.policy, &self.stats)
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => return Outcome::Fail(e),
+        };
+        let mut req = self
+            .http
+            .get(url.clone())
+            .header(AUTHORIZATION, auth.value)
+            .header(ACCEPT, "application/json");
+        if let Some((retry_for, count)) = retry_of_429 {
+            if let Some(id) = retry_for {
+                req = req.header("X-Okta-Retry-For", id);
+            }
+            req = req.header("X-Okta-Retry-Count", count.to_string());
+        }
+        self.stats.request(bucket);
+        let path = url.path();
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                let kind = transport_kind(&e);
+                tracing::debug!(method = "GET", path, bucket = %bucket, error = %kind, "request failed");
+                return Outcome::Retry(
+                    Failure::Transport(kind),
+                    self.transport_error(shown, kind, &e),
+                );
+            }
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let rl = RateLimitHeaders::from_headers(&headers);
+        self.limiter.observe(bucket, &rl);
+        tracing::debug!(
+            method = "GET",
+            path,
+            status,
+            bucket = %bucket,
+            remaining = rl.remaining,
+            limit = rl.limit,
+            "okta request"
+        );
+        if status == 429 {
+            return Outcome::RateLimited(rl);
+        }
+        let body: Bytes = match resp.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                let kind = transport_kind(&e);
+                return Outcome::Retry(
+                    Failure::Transport(kind),
+                    self.transport_error(shown, kind, &e),
+                );
+            }
+        };
+        if (200..300).contains(&status) {
+            return match decode::<T>(&body, shown) {
+                Ok(v) => Outcome::Done(v, headers),
+                Err(DecodeFailure::Truncated(message)) => Outcome::Retry(
+                    Failure::Transport(TransportKind::TruncatedBody),
+                    OktaError::Transport {
+                        url: shown.to_owned(),
+                        kind: TransportKind::TruncatedBody,
+                        message,
+                        attempts: 1,
+                    },
+                ),
+                Err(DecodeFailure::Shape(e)) => Outcome::Fail(e),
+            };
+        }
+        let err = OktaError::from_status(status, &body, shown.to_owned());
+        let failure = Failure::Status(status);
+        if status == 401 {
+            Outcome::Reauth(auth.generation, err)
+        } else if super::retry::is_retryable(failure) {
+            Outcome::Retry(failure, err)
+        } else {
+            Outcome::Fail(err)
+        }
+    }
+
+    fn transport_error(&self, shown: &str, kind: TransportKind, e: &reqwest::Error) -> OktaError {
+        OktaError::Transport {
+            url: shown.to_owned(),
+            kind,
+            message: error_chain(e),
+            attempts: 1,
+        }
+    }
+}
+
+enum DecodeFailure {
+    /// Not JSON at all, or cut off: worth another try.
+    Truncated(String),
+    /// Valid JSON of the wrong shape: retrying will not help.
+    Shape(OktaError),
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8], shown: &str) -> Result<T, DecodeFailure> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => DecodeFailure::Shape(OktaError::Decode {
+                url: shown.to_owned(),
+                path,
+                message: inner.to_string(),
+            }),
+            _ => DecodeFailure::Truncated(format!("invalid JSON at `{path}`: {inner}")),
+        }
+    })?;
+    de.end().map_err(|e| {
+        DecodeFailure::Truncated(format!("trailing data after the JSON document: {e}"))
+    })?;
+    Ok(value)
+}
+
+/// Classify a reqwest error for the retry decision.
+pub(crate) fn transport_kind(e: &reqwest::Error) -> TransportKind {
+    if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_builder() || e.is_redirect() || e.is_status() {
+        TransportKind::Other
+    } else {
+        // Request/body/decode errors: reset connections, closed sockets, incomplete bodies.
+        TransportKind::Interrupted
+    }
+}
+
+/// The error and its sources, without the URL (the caller adds a redacted one).
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    if let Some(u) = e.url() {
+        msg = msg
+            .replace(&format!(" ({u})"), "")
+            .replace(u.as_str(), "<url>");
+    }
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+fn redact_str(link: &str) -> String {
+    Url::parse(link)
+        .map(|u| redact_url(&u))
+        .unwrap_or_else(|_| "<unparsable link>".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::okta::{ClientConfig, Credentials};
+
+    fn client() -> OktaClient {
+        OktaClient::new(ClientConfig::new(
+            "https://acme.okta.com",
+            Credentials::Ssws("t".into()),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn request_paths_stay_on_the_org() {
+        let c = client();
+        assert_eq!(
+            c.inner.url_for("/api/v1/users?limit=2").unwrap().as_str(),
+            "https://acme.okta.com/api/v1/users?limit=2"
+        );
+        assert!(c.inner.url_for("api/v1/users").is_err());
+        assert!(c.inner.url_for("//evil.example.com/x").is_err());
+        assert!(c.inner.url_for("https://evil.example.com/x").is_err());
+    }
+
+    #[test]
+    fn config_validation() {
+        let mut cfg = ClientConfig::new("https://acme.okta.com", Credentials::Ssws("t".into()));
+        cfg.max_in_flight = 0;
+        assert!(OktaClient::new(cfg.clone()).is_err());
+        cfg.max_in_flight = 1;
+        cfg.rate_limit_share = 0.0;
+        assert!(OktaClient::new(cfg.clone()).is_err());
+        cfg.rate_limit_share = 1.0;
+        assert!(OktaClient::new(cfg).is_ok());
+    }
+
+    #[test]
+    fn decode_distinguishes_truncation_from_shape() {
+        let r = decode::<Vec<serde_json::Value>>(br#"[{"id":1},{"id""#, "u");
+        assert!(matches!(r, Err(DecodeFailure::Truncated(_))));
+        let r = decode::<Vec<serde_json::Value>>(b"", "u");
+        assert!(matches!(r, Err(DecodeFailure::Truncated(_))));
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct U {
+            id: String,
+        }
+        match decode::<Vec<U>>(
+            br#"[{"id":"a"},{"id":5}]"#,
+            "https://acme.okta.com/api/v1/users",
+        ) {
+            Err(DecodeFailure::Shape(OktaError::Decode { path, url, .. })) => {
+                assert_eq!(path, "[1].id");
+                assert_eq!(url, "https://acme.okta.com/api/v1/users");
+            }
+            _ => panic!("expected a shape error"),
+        }
+    }
+
+    #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<OktaClient>();
+    }
+}

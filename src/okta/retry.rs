@@ -1,0 +1,139 @@
+//! The retry decision (pure, like Vector's `RetryLogic`) and the backoff schedule.
+//!
+//! 429s are not decided here: they wait for the rate-limit window (see `limits`), with their own
+//! larger budget. This module covers failures where the server or network misbehaved.
+
+use std::time::Duration;
+
+use super::error::TransportKind;
+
+/// What went wrong with one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The server answered with this status (never 2xx here).
+    Status(u16),
+    /// The request did not complete.
+    Transport(TransportKind),
+}
+
+/// The backoff schedule and budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries allowed after the first attempt.
+    pub max_retries: u32,
+    pub base: Duration,
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 6,
+            base: Duration::from_millis(200),
+            cap: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Whether a failure is worth retrying at all, regardless of budget.
+pub fn is_retryable(failure: Failure) -> bool {
+    match failure {
+        // 429 is retryable too, but the caller routes it to the rate-limit wait first.
+        Failure::Status(s) => s >= 500 || s == 429 || s == 408,
+        Failure::Transport(kind) => matches!(
+            kind,
+            TransportKind::Timeout
+                | TransportKind::Connect
+                | TransportKind::Interrupted
+                | TransportKind::TruncatedBody
+        ),
+    }
+}
+
+/// Decide whether to retry after the `retries_done`-th retry (0 for the first failure) and how long
+/// to wait first. `jitter` is a number in `[0, 1)`, drawn by the caller, so this stays pure.
+pub fn retry_delay(
+    failure: Failure,
+    retries_done: u32,
+    policy: &RetryPolicy,
+    jitter: f64,
+) -> Option<Duration> {
+    if !is_retryable(failure) || retries_done >= policy.max_retries {
+        return None;
+    }
+    Some(backoff(retries_done, policy, jitter))
+}
+
+/// "Equal jitter" exponential backoff: half of `min(cap, base * 2^n)` fixed, half random. The fixed
+/// half guarantees the server a pause; the random half spreads concurrent clients apart.
+pub fn backoff(n: u32, policy: &RetryPolicy, jitter: f64) -> Duration {
+    let exp = policy
+        .base
+        .saturating_mul(1u32.checked_shl(n.min(31)).unwrap_or(u32::MAX));
+    let full = exp.min(policy.cap);
+    let jitter = jitter.clamp(0.0, 1.0);
+    full / 2 + full.mul_f64(jitter / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: RetryPolicy = RetryPolicy {
+        max_retries: 6,
+        base: Duration::from_millis(200),
+        cap: Duration::from_secs(10),
+    };
+
+    #[test]
+    fn retries_server_errors_and_transport_failures() {
+        for f in [
+            Failure::Status(500),
+            Failure::Status(502),
+            Failure::Status(503),
+            Failure::Status(504),
+            Failure::Status(429),
+            Failure::Transport(TransportKind::Timeout),
+            Failure::Transport(TransportKind::Connect),
+            Failure::Transport(TransportKind::Interrupted),
+            Failure::Transport(TransportKind::TruncatedBody),
+        ] {
+            assert!(retry_delay(f, 0, &P, 0.5).is_some(), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn does_not_retry_client_errors() {
+        for s in [400, 401, 403, 404, 405, 409] {
+            assert_eq!(retry_delay(Failure::Status(s), 0, &P, 0.5), None, "{s}");
+        }
+        assert_eq!(
+            retry_delay(Failure::Transport(TransportKind::Other), 0, &P, 0.5),
+            None
+        );
+    }
+
+    #[test]
+    fn budget_is_bounded() {
+        let f = Failure::Status(503);
+        assert!(retry_delay(f, 5, &P, 0.0).is_some());
+        assert_eq!(retry_delay(f, 6, &P, 0.0), None);
+        let none = RetryPolicy {
+            max_retries: 0,
+            ..P
+        };
+        assert_eq!(retry_delay(f, 0, &none, 0.0), None);
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_caps() {
+        assert_eq!(backoff(0, &P, 0.0), Duration::from_millis(100));
+        assert_eq!(backoff(0, &P, 1.0), Duration::from_millis(200));
+        assert_eq!(backoff(1, &P, 0.0), Duration::from_millis(200));
+        assert_eq!(backoff(3, &P, 0.0), Duration::from_millis(800));
+        assert_eq!(backoff(10, &P, 0.0), Duration::from_secs(5));
+        assert_eq!(backoff(10, &P, 1.0), Duration::from_secs(10));
+        assert_eq!(backoff(40, &P, 0.99), backoff(40, &P, 0.99));
+        assert!(backoff(40, &P, 0.99) <= P.cap);
+    }
+}
