@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// Parses a polling interval. `Ok(None)` means polling is disabled (`"DISABLED"`, any case).
 ///
-/// Accepts one or more `<integer><unit>` parts, optionally separated by spaces, e.g. `90s`, `1h30m`,
+/// Accepts one or more `<integer><unit>` parts, spaces allowed around units, e.g. `90s`, `1h30m`,
 /// `1d 12h`. Units: `s`/`sec`/`secs`/`second(s)`, `m`/`min`/`mins`/`minute(s)`, `h`/`hr`/`hrs`/`hour(s)`,
 /// `d`/`day(s)`. Zero, negative, unit-less or overflowing values are errors; the message is a reason
 /// without the input, so callers can prefix their own context.
@@ -33,6 +33,7 @@ pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
             ));
         }
         let (num, after) = rest.split_at(digits);
+        let after = after.trim_start();
         let unit_len = after.bytes().take_while(u8::is_ascii_alphabetic).count();
         let (unit, after) = after.split_at(unit_len);
         let secs_per_unit = match unit.to_ascii_lowercase().as_str() {

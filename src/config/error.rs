@@ -111,8 +111,8 @@ pub enum ConfigError {
         at: Origin,
         /// The clashing name.
         name: String,
-        /// The first account with that name.
-        first: Origin,
+        /// The first account with that name (boxed: two origins would make every `Result` in the crate large).
+        first: Box<Origin>,
     },
 
     /// An account name is empty, or no name could be derived from its org URL.

@@ -181,7 +181,7 @@ fn check_neo4j_uri(uri: &str) -> Result<(), String> {
             NEO4J_SCHEMES.join(", ")
         ));
     }
-    if url.host_str().is_none_or(str::is_empty) {
+    if url.host_str().map_or(true, str::is_empty) {
         return Err("has no host".into());
     }
     Ok(())
@@ -229,7 +229,7 @@ fn accounts(
         };
         let (plan, name_at) = account(i, acct, doc, env_overrides)?;
         if let Some(first) = seen.get(&plan.name) {
-            return Err(ConfigError::DuplicateAccount { at: name_at, name: plan.name, first: first.clone() });
+            return Err(ConfigError::DuplicateAccount { at: name_at, name: plan.name, first: Box::new(first.clone()) });
         }
         seen.insert(plan.name.clone(), name_at);
         plans.push(plan);
