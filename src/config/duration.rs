@@ -41,7 +41,11 @@ pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
             "m" | "min" | "mins" | "minute" | "minutes" => 60,
             "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
             "d" | "day" | "days" => 86_400,
-            "" => return Err(format!("\"{num}\" has no unit; use s, m, h or d (e.g. \"{num}m\")")),
+            "" => {
+                return Err(format!(
+                    "\"{num}\" has no unit; use s, m, h or d (e.g. \"{num}m\")"
+                ))
+            }
             other => return Err(format!("unknown unit \"{other}\"; use s, m, h or d")),
         };
         let part = num
@@ -96,7 +100,9 @@ mod tests {
 
     #[test]
     fn rejects_words_and_missing_units() {
-        assert!(parse_duration("soon").unwrap_err().contains("expected a number"));
+        assert!(parse_duration("soon")
+            .unwrap_err()
+            .contains("expected a number"));
         assert!(parse_duration("15").unwrap_err().contains("no unit"));
         assert!(parse_duration("5y").unwrap_err().contains("unknown unit"));
         assert!(parse_duration("").is_err());
@@ -105,8 +111,14 @@ mod tests {
 
     #[test]
     fn rejects_zero_and_overflow() {
-        assert!(parse_duration("0s").unwrap_err().contains("greater than zero"));
-        assert!(parse_duration("99999999999999999999d").unwrap_err().contains("too large"));
-        assert!(parse_duration("999999999999999999d").unwrap_err().contains("too large"));
+        assert!(parse_duration("0s")
+            .unwrap_err()
+            .contains("greater than zero"));
+        assert!(parse_duration("99999999999999999999d")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(parse_duration("999999999999999999d")
+            .unwrap_err()
+            .contains("too large"));
     }
 }

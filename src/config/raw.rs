@@ -104,12 +104,19 @@ pub(crate) struct RawOAuth {
 pub(crate) fn parse(path: &Path, source: &str) -> Result<RawConfig, ConfigError> {
     toml::from_str(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        ConfigError::Parse { at: Origin::in_file(path, source, span, ""), reason: one_line(e.message()) }
+        ConfigError::Parse {
+            at: Origin::in_file(path, source, span, ""),
+            reason: one_line(e.message()),
+        }
     })
 }
 
 /// The parser's messages can span lines ("invalid table header\nexpected `.`, `]`"); ours are one line
 /// so they read well after the `file:line:col:` prefix and in JSON logs.
 fn one_line(msg: &str) -> String {
-    msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
+    msg.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

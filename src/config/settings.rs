@@ -19,7 +19,14 @@ pub const DEFAULT_BATCH_SIZE: usize = 5000;
 /// Largest accepted `batch_size`: beyond this a single statement's parameter map gets unwieldy.
 pub const MAX_BATCH_SIZE: usize = 100_000;
 /// Neo4j URI schemes the driver understands.
-pub const NEO4J_SCHEMES: &[&str] = &["bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"];
+pub const NEO4J_SCHEMES: &[&str] = &[
+    "bolt",
+    "bolt+s",
+    "bolt+ssc",
+    "neo4j",
+    "neo4j+s",
+    "neo4j+ssc",
+];
 /// Default share of each Okta rate-limit bucket to use. Okta caps one token at 50 % of a bucket by
 /// default (okta-api.md §2), so asking for more only produces 429s.
 pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
@@ -146,6 +153,11 @@ pub struct AlertSettings {
 
 impl Default for AlertSettings {
     fn default() -> Self {
-        AlertSettings { dir: None, stdout: true, jsonl: None, webhook: None }
+        AlertSettings {
+            dir: None,
+            stdout: true,
+            jsonl: None,
+            webhook: None,
+        }
     }
 }

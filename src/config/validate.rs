@@ -51,7 +51,12 @@ pub(crate) struct SecretRef {
 #[derive(Debug)]
 pub(crate) enum AuthPlan {
     Token(SecretRef),
-    OAuth { client_id: String, key: SecretRef, key_id: Option<String>, scopes: Vec<String> },
+    OAuth {
+        client_id: String,
+        key: SecretRef,
+        key_id: Option<String>,
+        scopes: Vec<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -86,7 +91,9 @@ pub(crate) struct Plan {
 /// Environment lookup that treats empty values as unset, so `NEO4J_URI=` in a compose file means
 /// "use the default", not "connect to the empty string".
 fn env_set(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
-    env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    env(name)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 pub(crate) fn validate(
@@ -102,10 +109,17 @@ pub(crate) fn validate(
         let available: Vec<String> = accounts.iter().map(|a| a.name.clone()).collect();
         accounts.retain(|a| &a.name == wanted);
         if accounts.is_empty() {
-            return Err(ConfigError::UnknownAccount { name: wanted.clone(), available });
+            return Err(ConfigError::UnknownAccount {
+                name: wanted.clone(),
+                available,
+            });
         }
     }
-    Ok(Plan { neo4j, accounts, alerts })
+    Ok(Plan {
+        neo4j,
+        accounts,
+        alerts,
+    })
 }
 
 fn neo4j(
@@ -120,11 +134,18 @@ fn neo4j(
     } else if let Some(uri) = env_set(env, env::NEO4J_URI) {
         (uri, Origin::Env(env::NEO4J_URI.into()))
     } else if let Some(uri) = &raw.uri {
-        (uri.get_ref().trim().to_string(), doc.at(uri.span(), "neo4j.uri"))
+        (
+            uri.get_ref().trim().to_string(),
+            doc.at(uri.span(), "neo4j.uri"),
+        )
     } else {
         (DEFAULT_NEO4J_URI.to_string(), Origin::Cli("default"))
     };
-    check_neo4j_uri(&uri).map_err(|reason| ConfigError::Neo4jUri { at: uri_at, uri: uri.clone(), reason })?;
+    check_neo4j_uri(&uri).map_err(|reason| ConfigError::Neo4jUri {
+        at: uri_at,
+        uri: uri.clone(),
+        reason,
+    })?;
 
     let user = cli
         .neo4j_user
@@ -141,39 +162,65 @@ fn neo4j(
 
     // The file's choice is checked even when the CLI or env overrides it: a broken file is broken.
     if let (Some(var), Some(_)) = (&raw.password_env, &raw.password_file) {
-        return Err(ConfigError::ConflictingPassword { at: doc.at(var.span(), "neo4j") });
+        return Err(ConfigError::ConflictingPassword {
+            at: doc.at(var.span(), "neo4j"),
+        });
     }
     if let Some(var) = &raw.password_env {
         check_var_name(var, doc, "neo4j.password_env")?;
     }
     let what = || "Neo4j password".to_string();
     let password = if let Some(path) = &cli.neo4j_password_file {
-        Some(SecretRef { what: what(), source: SecretSource::File(path.clone()) })
+        Some(SecretRef {
+            what: what(),
+            source: SecretSource::File(path.clone()),
+        })
     } else if env_set(env, env::NEO4J_PASSWORD).is_some() {
-        Some(SecretRef { what: what(), source: SecretSource::Env(env::NEO4J_PASSWORD.into()) })
+        Some(SecretRef {
+            what: what(),
+            source: SecretSource::Env(env::NEO4J_PASSWORD.into()),
+        })
     } else if let Some(var) = &raw.password_env {
-        Some(SecretRef { what: what(), source: SecretSource::Env(var.get_ref().trim().to_string()) })
+        Some(SecretRef {
+            what: what(),
+            source: SecretSource::Env(var.get_ref().trim().to_string()),
+        })
     } else {
-        raw.password_file
-            .as_ref()
-            .map(|p| SecretRef { what: what(), source: SecretSource::File(doc.resolve(p.get_ref())) })
+        raw.password_file.as_ref().map(|p| SecretRef {
+            what: what(),
+            source: SecretSource::File(doc.resolve(p.get_ref())),
+        })
     };
 
     let (batch, batch_at) = match (cli.batch_size, &raw.batch_size) {
-        (Some(n), _) => (i64::try_from(n).unwrap_or(i64::MAX), Origin::Cli("--batch-size")),
+        (Some(n), _) => (
+            i64::try_from(n).unwrap_or(i64::MAX),
+            Origin::Cli("--batch-size"),
+        ),
         (None, Some(n)) => (*n.get_ref(), doc.at(n.span(), "neo4j.batch_size")),
         (None, None) => (DEFAULT_BATCH_SIZE as i64, Origin::Cli("default")),
     };
     let batch_size = usize::try_from(batch)
         .ok()
         .filter(|n| (1..=MAX_BATCH_SIZE).contains(n))
-        .ok_or(ConfigError::BatchSize { at: batch_at, value: batch, max: MAX_BATCH_SIZE })?;
+        .ok_or(ConfigError::BatchSize {
+            at: batch_at,
+            value: batch,
+            max: MAX_BATCH_SIZE,
+        })?;
 
-    Ok(Neo4jPlan { uri, user, password, database, batch_size })
+    Ok(Neo4jPlan {
+        uri,
+        user,
+        password,
+        database,
+        batch_size,
+    })
 }
 
 fn check_neo4j_uri(uri: &str) -> Result<(), String> {
-    let url = Url::parse(uri).map_err(|e| format!("is not a valid URI ({e}); expected e.g. {DEFAULT_NEO4J_URI}"))?;
+    let url = Url::parse(uri)
+        .map_err(|e| format!("is not a valid URI ({e}); expected e.g. {DEFAULT_NEO4J_URI}"))?;
     if !NEO4J_SCHEMES.contains(&url.scheme()) {
         return Err(format!(
             "has unsupported scheme \"{}\"; use one of {}",
@@ -192,10 +239,15 @@ fn alerts(raw: &RawSync, doc: &Doc<'_>) -> Result<AlertSettings, ConfigError> {
         None => None,
         Some(hook) => {
             let at = || doc.at(hook.span(), "sync.alerts_webhook");
-            let url = Url::parse(hook.get_ref().trim())
-                .map_err(|e| ConfigError::Webhook { at: at(), reason: format!("is not a valid URL ({e})") })?;
+            let url = Url::parse(hook.get_ref().trim()).map_err(|e| ConfigError::Webhook {
+                at: at(),
+                reason: format!("is not a valid URL ({e})"),
+            })?;
             if !matches!(url.scheme(), "http" | "https") {
-                return Err(ConfigError::Webhook { at: at(), reason: "must be an http or https URL".into() });
+                return Err(ConfigError::Webhook {
+                    at: at(),
+                    reason: "must be an http or https URL".into(),
+                });
             }
             Some(SecretString::from(url.to_string()))
         }
@@ -229,7 +281,11 @@ fn accounts(
         };
         let (plan, name_at) = account(i, acct, doc, env_overrides)?;
         if let Some(first) = seen.get(&plan.name) {
-            return Err(ConfigError::DuplicateAccount { at: name_at, name: plan.name, first: Box::new(first.clone()) });
+            return Err(ConfigError::DuplicateAccount {
+                at: name_at,
+                name: plan.name,
+                first: Box::new(first.clone()),
+            });
         }
         seen.insert(plan.name.clone(), name_at);
         plans.push(plan);
@@ -285,7 +341,10 @@ fn account(
 
     let (raw_url, url_at) = match ov.org_url {
         Some(url) => (url, Origin::Env(env::OKTA_ORG_URL.into())),
-        None => (a.org_url.get_ref().as_str(), doc.at(a.org_url.span(), key("org_url"))),
+        None => (
+            a.org_url.get_ref().as_str(),
+            doc.at(a.org_url.span(), key("org_url")),
+        ),
     };
     let org_url = check_org_url(raw_url).map_err(|reason| ConfigError::OrgUrl {
         at: url_at.clone(),
@@ -323,7 +382,9 @@ fn account(
         None => None,
         Some(list) => {
             if list.get_ref().is_empty() {
-                return Err(ConfigError::EmptySteps { at: doc.at(list.span(), key("steps")) });
+                return Err(ConfigError::EmptySteps {
+                    at: doc.at(list.span(), key("steps")),
+                });
             }
             let mut steps: Vec<String> = Vec::new();
             for (j, step) in list.get_ref().iter().enumerate() {
@@ -349,7 +410,10 @@ fn account(
             let v = *s.get_ref();
             // Written so NaN fails too.
             if !(v > 0.0 && v <= 1.0) {
-                return Err(ConfigError::RateLimitShare { at: doc.at(s.span(), key("rate_limit_share")), value: v });
+                return Err(ConfigError::RateLimitShare {
+                    at: doc.at(s.span(), key("rate_limit_share")),
+                    value: v,
+                });
             }
             v
         }
@@ -357,10 +421,13 @@ fn account(
 
     let max_in_flight = match &a.max_in_flight {
         None => DEFAULT_MAX_IN_FLIGHT,
-        Some(m) => usize::try_from(*m.get_ref()).ok().filter(|&n| n >= 1).ok_or(ConfigError::MaxInFlight {
-            at: doc.at(m.span(), key("max_in_flight")),
-            value: *m.get_ref(),
-        })?,
+        Some(m) => usize::try_from(*m.get_ref())
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or(ConfigError::MaxInFlight {
+                at: doc.at(m.span(), key("max_in_flight")),
+                value: *m.get_ref(),
+            })?,
     };
 
     let plan = AccountPlan {
@@ -399,12 +466,20 @@ fn auth(
     if set.len() > 1 {
         let (k, span) = set[1].clone();
         return Err(ConfigError::ConflictingCredentials {
-            at: doc.at(span, key(k.trim_matches(['[', ']']).trim_start_matches("account."))),
+            at: doc.at(
+                span,
+                key(k.trim_matches(['[', ']']).trim_start_matches("account.")),
+            ),
             account: name.to_string(),
             sources: set.iter().map(|(k, _)| *k).collect(),
         });
     }
-    let token = |source| AuthPlan::Token(SecretRef { what: format!("account \"{name}\" API token"), source });
+    let token = |source| {
+        AuthPlan::Token(SecretRef {
+            what: format!("account \"{name}\" API token"),
+            source,
+        })
+    };
     if let Some(var) = &a.token_env {
         check_var_name(var, doc, &key("token_env"))?;
     }
@@ -445,7 +520,10 @@ fn auth(
             scopes,
         });
     }
-    Err(ConfigError::MissingCredentials { at: doc.at(table_span, format!("account[{i}]")), account: name.to_string() })
+    Err(ConfigError::MissingCredentials {
+        at: doc.at(table_span, format!("account[{i}]")),
+        account: name.to_string(),
+    })
 }
 
 fn check_var_name(var: &Spanned<String>, doc: &Doc<'_>, key: &str) -> Result<(), ConfigError> {
@@ -478,7 +556,7 @@ fn derived_name(org_url: &str, at: Origin) -> Result<String, ConfigError> {
 }
 
 /// The default account name for an org URL: the first DNS label of its host (`acme` for
-/// `https://acme.okta.com`), or the whole host for IP addresses and single-label hosts like `localhost`.
+/// `https://acme.okta.com`), or the whole host for IP addresses (`127.0.0.1`, `[::1]`); `localhost` stays `localhost`.
 /// A missing scheme is tolerated (`acme.okta.com`). `None` when no host can be found.
 pub fn default_account_name(org_url: &str) -> Option<String> {
     let s = org_url.trim();
@@ -487,9 +565,11 @@ pub fn default_account_name(org_url: &str) -> Option<String> {
         Some(u) => u,
         None => Url::parse(&format!("https://{s}")).ok()?,
     };
+    // Same rule as the okta module's `OrgUrl::subdomain`, so the name we default to here is the one a
+    // sync would derive itself: the account key in the graph must not depend on who computed it.
+    let host = url.host_str()?.to_ascii_lowercase();
     match url.host()? {
-        Host::Domain(d) => d.split('.').next().filter(|l| !l.is_empty()).map(str::to_string),
-        Host::Ipv4(ip) => Some(ip.to_string()),
-        Host::Ipv6(ip) => Some(ip.to_string()),
+        Host::Domain(_) => host.split('.').next().filter(|l| !l.is_empty()).map(str::to_string),
+        Host::Ipv4(_) | Host::Ipv6(_) => Some(host),
     }
 }
