@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod collect;
+pub mod config;
 pub mod env_vars;
 pub mod error;
 pub mod graph;
