@@ -4,10 +4,10 @@
 //! Okta JSON to graph records) → [`graph`] (Neo4j writes, sweep, run records), with [`sync`]
 //! orchestrating and [`cli`] on top. [`sim`] is an Okta simulator serving the same API shapes.
 
+pub mod alerts;
 pub mod cli;
 pub mod collect;
 pub mod config;
-pub mod env_vars;
 pub mod error;
 pub mod graph;
 pub mod model;

@@ -18,17 +18,17 @@ pub struct GlobalArgs {
     /// Configuration file (oktagraph.toml).
     #[arg(long, global = true, env = "OKTAGRAPH_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Neo4j Bolt URI [default: bolt://127.0.0.1:7687].
-    #[arg(long, global = true, env = "NEO4J_URI", value_name = "URI")]
+    /// Neo4j Bolt URI (env NEO4J_URI) [default: bolt://127.0.0.1:7687].
+    #[arg(long, global = true, value_name = "URI")]
     pub neo4j_uri: Option<String>,
-    /// Neo4j user [default: neo4j].
-    #[arg(long, global = true, env = "NEO4J_USER", value_name = "USER")]
+    /// Neo4j user (env NEO4J_USER) [default: neo4j].
+    #[arg(long, global = true, value_name = "USER")]
     pub neo4j_user: Option<String>,
     /// Read the Neo4j password from this file (otherwise NEO4J_PASSWORD).
     #[arg(long, global = true, value_name = "FILE")]
     pub neo4j_password_file: Option<PathBuf>,
-    /// Neo4j database [default: neo4j].
-    #[arg(long, global = true, env = "NEO4J_DATABASE", value_name = "NAME")]
+    /// Neo4j database (env NEO4J_DATABASE) [default: neo4j].
+    #[arg(long, global = true, value_name = "NAME")]
     pub neo4j_database: Option<String>,
     /// Rows per Neo4j write statement [default: 5000].
     #[arg(long, global = true, value_name = "N")]

@@ -1,57 +1,73 @@
 //! The commands, each a function of resolved settings.
 
-use super::args::{Cli, Command, GlobalArgs, PurgeArgs};
-use crate::env_vars as env;
+use super::args::*;
+use super::output;
+use super::progress::ProgressReporter;
+use crate::config::{self, AccountAuth, ConfigOverrides, Settings};
 use crate::error::{CliError, ExitCode};
 use crate::graph::{self, Graph, Neo4jConfig};
+use crate::okta::{Credentials, OAuthConfig};
+use crate::sync::{self, AccountJob, RunStatus, SyncSummary};
 use secrecy::SecretString;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tokio::sync::watch;
 
 pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    let g = &cli.global;
     match cli.command {
-        Command::Check => check(&cli.global).await,
-        Command::Schema => schema(&cli.global).await,
-        Command::Purge(args) => purge(&cli.global, &args).await,
+        Command::Sync(args) => sync_command(g, &args).await,
+        Command::Demo(args) => super::demo::run(g, &args).await,
+        Command::Simulate(args) => {
+            crate::sim::run_cli(args).await.map_err(|e| CliError::new(ExitCode::Failure, format!("simulator: {e:#}")))?;
+            Ok(ExitCode::Success)
+        }
+        Command::Query(args) => query(g, &args).await,
+        Command::Export(args) => super::export::run(g, &args).await,
+        Command::Init(args) => {
+            config::write_example(&args.path, args.force).map_err(config_error)?;
+            println!("wrote {}; edit it, then run: oktagraph --config {} sync", args.path.display(), args.path.display());
+            Ok(ExitCode::Success)
+        }
+        Command::Check => check(g).await,
+        Command::Schema => schema(g).await,
+        Command::Purge(args) => purge(g, &args).await,
     }
 }
 
-/// The Neo4j settings from flags, environment and defaults.
-pub fn neo4j_config(g: &GlobalArgs) -> Result<Neo4jConfig, CliError> {
-    let uri = g.neo4j_uri.clone().unwrap_or_else(|| env::DEFAULT_NEO4J_URI.to_string());
-    let user = g.neo4j_user.clone().unwrap_or_else(|| env::DEFAULT_NEO4J_USER.to_string());
-    let password = match &g.neo4j_password_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read the Neo4j password file {}: {e}", path.display())))?;
-            let pw = text.trim_end_matches(['\n', '\r']).to_string();
-            if pw.is_empty() {
-                return Err(CliError::usage(format!("the Neo4j password file {} is empty", path.display())));
-            }
-            pw
-        }
-        None => match std::env::var(env::NEO4J_PASSWORD) {
-            Ok(pw) if !pw.is_empty() => pw,
-            _ if is_loopback_uri(&uri) => LOCAL_DEV_PASSWORD.to_string(),
-            _ => {
-                return Err(CliError::usage(format!(
-                    "no Neo4j password: set {} or --neo4j-password-file",
-                    env::NEO4J_PASSWORD
-                )))
-            }
-        },
+fn config_error(e: config::ConfigError) -> CliError {
+    CliError::new(ExitCode::Usage, e.to_string())
+}
+
+/// Resolves flags, environment and the config file into settings (SPEC §5 precedence: flags win).
+pub fn settings(g: &GlobalArgs, account: Option<&str>) -> Result<Settings, CliError> {
+    let overrides = ConfigOverrides {
+        config_path: g.config.clone(),
+        neo4j_uri: g.neo4j_uri.clone(),
+        neo4j_user: g.neo4j_user.clone(),
+        neo4j_password_file: g.neo4j_password_file.clone(),
+        neo4j_database: g.neo4j_database.clone(),
+        batch_size: g.batch_size,
+        account: account.map(String::from),
     };
-    let mut c = Neo4jConfig::new(&uri, &user, SecretString::from(password));
-    c.database = g.neo4j_database.clone().unwrap_or_else(|| env::DEFAULT_NEO4J_DATABASE.to_string());
-    if let Some(b) = g.batch_size {
-        if b == 0 || b > 100_000 {
-            return Err(CliError::usage("--batch-size must be between 1 and 100000"));
-        }
-        c.batch_size = b;
-    }
+    config::load(&overrides, &|k| std::env::var(k).ok()).map_err(config_error)
+}
+
+/// The Neo4j connection settings.
+pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
+    let password = match &s.neo4j.password {
+        Some(p) => p.clone(),
+        None if is_loopback_uri(&s.neo4j.uri) => SecretString::from(LOCAL_DEV_PASSWORD),
+        None => return Err(CliError::usage("no Neo4j password: set NEO4J_PASSWORD or --neo4j-password-file")),
+    };
+    let mut c = Neo4jConfig::new(&s.neo4j.uri, &s.neo4j.user, password);
+    c.database = s.neo4j.database.clone();
+    c.batch_size = s.neo4j.batch_size;
     Ok(c)
 }
 
 /// The password of the local development Neo4j (tests/neo4j/neo4j-local and docker-compose.yml), used
-/// only when NEO4J_PASSWORD is unset and the server is on this machine.
+/// only when no password is configured and the server is on this machine.
 pub const LOCAL_DEV_PASSWORD: &str = "oktagraph-local";
 
 fn is_loopback_uri(uri: &str) -> bool {
@@ -61,56 +77,255 @@ fn is_loopback_uri(uri: &str) -> bool {
     matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
 }
 
+pub async fn connect(g: &GlobalArgs) -> Result<(Settings, Graph), CliError> {
+    let s = settings(g, None)?;
+    let graph = Graph::connect(&neo4j_config(&s)?).await?;
+    Ok((s, graph))
+}
+
 async fn check(g: &GlobalArgs) -> Result<ExitCode, CliError> {
-    let config = neo4j_config(g)?;
-    let graph = Graph::connect(&config).await?;
+    let (s, graph) = connect(g).await?;
     let info = graph.server_info().await?;
-    println!("Neo4j {} {} at {} (user {}, database {})", info.version, info.edition, config.uri, config.user, config.database);
+    println!("Neo4j {} {} at {} (user {}, database {})", info.version, info.edition, s.neo4j.uri, s.neo4j.user, s.neo4j.database);
     Ok(ExitCode::Success)
 }
 
 async fn schema(g: &GlobalArgs) -> Result<ExitCode, CliError> {
-    let graph = Graph::connect(&neo4j_config(g)?).await?;
+    let (_, graph) = connect(g).await?;
     let n = graph.apply_schema().await?;
     println!("schema applied: {n} constraints and indexes");
     Ok(ExitCode::Success)
 }
 
-async fn purge(g: &GlobalArgs, args: &PurgeArgs) -> Result<ExitCode, CliError> {
-    let age = parse_age(&args.deleted_before)?;
-    let graph = Graph::connect(&neo4j_config(g)?).await?;
-    let before = chrono::Utc::now().fixed_offset() - age;
-    let accounts: Vec<String> = match &args.account {
-        Some(a) if a.starts_with("okta_account:") => vec![a.clone()],
-        Some(a) => {
-            let rows = graph
-                .rows(
-                    graph::query_with(
-                        "MATCH (a:okta_account) WHERE a.accountName = $name OR a.name = $name RETURN a._key AS key",
-                        vec![("name", a.as_str().into())],
-                    ),
-                    "find account",
-                )
-                .await?;
-            let keys: Vec<String> = rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect();
-            if keys.is_empty() {
-                return Err(CliError::usage(format!("no account named '{a}' in the graph")));
+/// The job for one configured account.
+pub fn job(a: &config::AccountSettings) -> AccountJob {
+    let credentials = match &a.auth {
+        AccountAuth::Token(t) => Credentials::Ssws(t.clone()),
+        AccountAuth::OAuth { client_id, private_key_pem, key_id, scopes } => {
+            let mut o = OAuthConfig::new(client_id.clone(), private_key_pem.clone());
+            o.key_id = key_id.clone();
+            if !scopes.is_empty() {
+                o.scopes = scopes.clone();
             }
-            keys
-        }
-        None => {
-            let rows = graph.rows(neo4rs::query("MATCH (a:okta_account) RETURN a._key AS key"), "list accounts").await?;
-            rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect()
+            Credentials::OAuth(o)
         }
     };
-    for key in accounts {
+    let mut j = AccountJob::new(&a.org_url, credentials);
+    j.name = Some(a.name.clone());
+    j.description = a.description.clone();
+    j.tag_with_account_name = a.tag_with_account_name;
+    j.steps = a.steps.clone();
+    j.rate_limit_share = a.rate_limit_share;
+    j.max_in_flight = a.max_in_flight;
+    j
+}
+
+/// Turns SIGINT/SIGTERM into a cancel signal: the batch in flight finishes, nothing is swept.
+pub fn cancel_on_signals() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = term => {},
+        }
+        tracing::warn!("stopping: finishing the batch in flight; no sweep will run");
+        let _ = tx.send(true);
+    });
+    rx
+}
+
+async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliError> {
+    let s = settings(g, args.account.as_deref())?;
+    let accounts = s.require_accounts().map_err(config_error)?.to_vec();
+    let mut jobs: Vec<(AccountJob, Option<std::time::Duration>)> = Vec::new();
+    for a in &accounts {
+        let mut j = job(a);
+        if let Some(steps) = &args.steps {
+            j.steps = Some(steps.clone());
+        }
+        // Validate everything (org URL, keys, step names) before touching the graph.
+        sync::enabled_steps(j.steps.as_deref()).map_err(|e| CliError::usage(format!("account '{}': {e}", a.name)))?;
+        sync::okta_client(&j).map_err(|e| CliError::usage(format!("account '{}': {e}", a.name)))?;
+        jobs.push((j, if args.once { None } else { a.polling_interval }));
+    }
+    let graph = Graph::connect(&neo4j_config(&s)?).await?;
+    let cancel = cancel_on_signals();
+    let alerts = if args.no_alerts { None } else { Some(crate::alerts::Alerts::from_settings(&s.alerts).map_err(CliError::usage)?) };
+    let alerts = Arc::new(alerts);
+
+    // One loop per account: an account's syncs never overlap; accounts run side by side.
+    let mut tasks = Vec::new();
+    for (job, interval) in jobs {
+        let graph = graph.clone();
+        let mut cancel = cancel.clone();
+        let alerts = alerts.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut worst = ExitCode::Success;
+            loop {
+                let code = sync_once(&graph, &job, cancel.clone(), alerts.as_ref().as_ref()).await;
+                worst = worse(worst, code);
+                let Some(every) = interval else { break };
+                if *cancel.borrow() {
+                    break;
+                }
+                tracing::info!(account = job.name.as_deref().unwrap_or(""), next_in_s = every.as_secs(), "waiting for the next sync");
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {},
+                    _ = cancel.changed() => break,
+                }
+            }
+            worst
+        }));
+    }
+    let mut worst = ExitCode::Success;
+    for t in tasks {
+        worst = worse(worst, t.await.unwrap_or(ExitCode::Failure));
+    }
+    Ok(worst)
+}
+
+fn worse(a: ExitCode, b: ExitCode) -> ExitCode {
+    let rank = |c: ExitCode| match c {
+        ExitCode::Success => 0,
+        ExitCode::Partial => 1,
+        ExitCode::Failure => 2,
+        ExitCode::Usage => 3,
+        ExitCode::Connect => 4,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// One sync of one account, reported; returns its exit code.
+pub async fn sync_once(graph: &Graph, job: &AccountJob, cancel: watch::Receiver<bool>, alerts: Option<&crate::alerts::Alerts>) -> ExitCode {
+    let reporter = Arc::new(ProgressReporter::new(job.name.as_deref().unwrap_or("okta")));
+    let result = sync::sync_account(graph, job, cancel, reporter.clone()).await;
+    reporter.finish();
+    match result {
+        Ok(summary) => {
+            output::print_summary(&summary);
+            if let (Some(alerts), RunStatus::Success | RunStatus::Partial) = (alerts, summary.status) {
+                if let Err(e) = alerts.evaluate(graph, &summary.account_key, &summary.account_name).await {
+                    eprintln!("oktagraph: warning: alert evaluation failed: {e}");
+                }
+            }
+            exit_code(&summary)
+        }
+        Err(e) => {
+            let code = match &e {
+                sync::SyncError::Config(_) => ExitCode::Usage,
+                sync::SyncError::Okta(crate::okta::OktaError::Config(_)) => ExitCode::Usage,
+                sync::SyncError::Okta(_) => ExitCode::Connect,
+                sync::SyncError::Graph(g) if g.is_connection() => ExitCode::Connect,
+                sync::SyncError::Graph(_) => ExitCode::Failure,
+            };
+            eprintln!("oktagraph: error: account '{}': {e}", job.name.as_deref().unwrap_or(&job.org_url));
+            code
+        }
+    }
+}
+
+pub fn exit_code(s: &SyncSummary) -> ExitCode {
+    match s.status {
+        RunStatus::Success => ExitCode::Success,
+        RunStatus::Partial | RunStatus::Interrupted => ExitCode::Partial,
+        RunStatus::Failed if s.connection_error.is_some() => ExitCode::Connect,
+        RunStatus::Failed => ExitCode::Failure,
+    }
+}
+
+async fn query(g: &GlobalArgs, args: &QueryArgs) -> Result<ExitCode, CliError> {
+    let shipped = crate::queries::shipped_queries();
+    if args.list {
+        for q in &shipped {
+            let params: Vec<String> = q.params.iter().map(|(n, d)| match d {
+                Some(d) => format!("{n}={d}"),
+                None => n.clone(),
+            }).collect();
+            println!("{:<26} {}  [params: {}]", q.name, q.description, params.join(", "));
+        }
+        return Ok(ExitCode::Success);
+    }
+    let name = args.name.as_deref().unwrap_or_default();
+    let q = shipped.iter().find(|q| q.name == name).ok_or_else(|| {
+        CliError::usage(format!("no query named '{name}' (oktagraph query --list shows them)"))
+    })?;
+    let mut params = BTreeMap::new();
+    for p in &args.params {
+        let (k, v) = p.split_once('=').ok_or_else(|| CliError::usage(format!("--param '{p}' is not KEY=VALUE")))?;
+        params.insert(k.trim().to_string(), v.to_string());
+    }
+    let (_, graph) = connect(g).await?;
+    if let Some(a) = params.get("account").cloned() {
+        params.insert("account".into(), resolve_account(&graph, &a).await?);
+    }
+    let result = crate::queries::run(&graph, q, &params).await.map_err(|e| match e {
+        crate::queries::QueryError::Param(m) => CliError::usage(m),
+        crate::queries::QueryError::Graph(g) => g.into(),
+    })?;
+    output::print_rows(&result, args.format);
+    Ok(ExitCode::Success)
+}
+
+/// Accepts an account name or an `okta_account:<host>` key and returns the key.
+pub async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError> {
+    if a.starts_with("okta_account:") {
+        return Ok(a.to_string());
+    }
+    let rows = graph
+        .rows(
+            graph::query_with(
+                "MATCH (a:okta_account) WHERE a.accountName = $name OR a.name = $name RETURN a._key AS key",
+                vec![("name", a.into())],
+            ),
+            "find account",
+        )
+        .await?;
+    let keys: Vec<String> = rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect();
+    match keys.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(CliError::usage(format!("no account named '{a}' in the graph"))),
+        _ => Err(CliError::usage(format!("several accounts are named '{a}': use its key ({})", keys.join(", ")))),
+    }
+}
+
+/// Every account key in the graph, or the one named.
+pub async fn account_keys(graph: &Graph, account: Option<&str>) -> Result<Vec<String>, CliError> {
+    match account {
+        Some(a) => Ok(vec![resolve_account(graph, a).await?]),
+        None => {
+            let rows = graph.rows(neo4rs::query("MATCH (a:okta_account) RETURN a._key AS key ORDER BY key"), "list accounts").await?;
+            Ok(rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect())
+        }
+    }
+}
+
+async fn purge(g: &GlobalArgs, args: &PurgeArgs) -> Result<ExitCode, CliError> {
+    let age = parse_age(&args.deleted_before)?;
+    let (_, graph) = connect(g).await?;
+    let before = chrono::Utc::now().fixed_offset() - age;
+    for key in account_keys(&graph, args.account.as_deref()).await? {
         let (nodes, edges) = graph::sweep::purge(&graph, &key, before).await?;
-        println!("{key}: purged {nodes} nodes and {edges} relationships deleted before {}", before.to_rfc3339());
+        println!("{key}: purged {nodes} nodes and {edges} relationships soft-deleted before {}", before.to_rfc3339());
     }
     Ok(ExitCode::Success)
 }
 
-/// Parses `30d`, `12h`, `15m`, `90s`, `1h30m`.
+/// Parses `30d`, `12h`, `15m`, `90s`, `2w`, `1h30m`.
 pub fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
     let bad = || CliError::usage(format!("'{s}' is not a duration (examples: 30d, 12h, 15m, 0s)"));
     let t = s.trim();
@@ -127,11 +342,11 @@ pub fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
         let n: i64 = num.parse().map_err(|_| bad())?;
         num.clear();
         total += match c {
+            'w' => chrono::Duration::weeks(n),
             'd' => chrono::Duration::days(n),
             'h' => chrono::Duration::hours(n),
             'm' => chrono::Duration::minutes(n),
             's' => chrono::Duration::seconds(n),
-            'w' => chrono::Duration::weeks(n),
             _ => return Err(bad()),
         };
     }

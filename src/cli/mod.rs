@@ -3,7 +3,11 @@
 
 mod args;
 mod commands;
+mod demo;
+mod export;
 mod logging;
+mod output;
+mod progress;
 
 pub use args::{Cli, Command, GlobalArgs};
 

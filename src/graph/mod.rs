@@ -161,6 +161,16 @@ impl Graph {
         Ok(out)
     }
 
+    /// Runs a statement and streams its rows (for results too large to hold, e.g. exports).
+    pub async fn stream(&self, q: Query, context: &str) -> Result<neo4rs::DetachedRowStream, GraphError> {
+        self.inner.execute(q).await.map_err(|e| classify(&self.config, context, e))
+    }
+
+    /// The next row of a stream from [`Graph::stream`].
+    pub async fn next_row(&self, s: &mut neo4rs::DetachedRowStream, context: &str) -> Result<Option<neo4rs::Row>, GraphError> {
+        s.next().await.map_err(|e| classify(&self.config, context, e))
+    }
+
     /// Runs a statement returning one row of integer columns.
     pub async fn counts(&self, q: Query, context: &str, cols: &[&str]) -> Result<Vec<i64>, GraphError> {
         let rows = self.rows(q, context).await?;
