@@ -1,1 +1,215 @@
-//! sim
+//! Okta simulator: a deterministic fake org ([`Org`]) served over loopback HTTP ([`SimServer`]) with the
+//! Management API shapes, pagination, per-bucket rate limits, error bodies and injectable faults
+//! described in `reference/okta-api.md`.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use oktagraph::sim::*;
+//! let org = Org::generate(&OrgSpec { users: 50, seed: 7 }, "http://127.0.0.1:0");
+//! let server = SimServer::start(org, SimOptions::default()).await?;
+//! println!("{} {}", server.base_url(), server.super_admin_token());
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api;
+pub mod filter;
+mod generate;
+pub mod model;
+mod server;
+
+use std::io::Write;
+use std::time::Duration;
+
+pub use model::{
+    App, AppGroup, AppUser, CredentialEmail, Factor, Group, GroupProfile, GroupRule, HasId, IdMap, IdRef, Org,
+    Provider, RecoveryQuestion, RoleAssignment, User, UserCredentials, UserProfile,
+};
+pub use server::{SimServer, SimStats};
+
+/// Size and seed of a generated org. Derived sizes for N users: groups ≈ max(5, N/20) OKTA_GROUPs
+/// + N/100 APP_GROUPs + Everyone, rules max(2, N/500), apps clamp(N/50, 5, 300).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgSpec {
+    pub users: usize,
+    pub seed: u64,
+}
+
+impl Org {
+    /// Deterministic for (users, seed) within one UTC day (times are relative to today's midnight UTC).
+    pub fn generate(spec: &OrgSpec, base_url: &str) -> Org {
+        generate::generate(spec, base_url)
+    }
+
+    /// Reads an org in the [`Org::dump_json`] format; every top-level key is optional.
+    pub fn from_fixture_json(s: &str) -> Result<Org, String> {
+        let de = &mut serde_json::Deserializer::from_str(s);
+        let mut org: Org = serde_path_to_error::deserialize(de).map_err(|e| format!("{}: {}", e.path(), e.inner()))?;
+        org.validate()?;
+        org.sort_logs();
+        Ok(org)
+    }
+
+    /// The whole org as pretty JSON (the fixture format).
+    pub fn dump_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("org serializes")
+    }
+}
+
+/// Per-minute request limits per bucket (the org-wide figure; see [`SimOptions::token_share`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BucketLimits {
+    pub users: u32,
+    pub groups: u32,
+    pub apps: u32,
+    pub logs: u32,
+    pub other: u32,
+}
+
+impl Default for BucketLimits {
+    /// The limits observed on a developer org.
+    fn default() -> Self {
+        BucketLimits { users: 600, groups: 500, apps: 100, logs: 120, other: 1200 }
+    }
+}
+
+/// Injected failures; each `*_rate` is a probability per request, drawn from an RNG seeded with `seed`.
+#[derive(Debug, Default, Clone)]
+pub struct Faults {
+    /// 500 with an E0000009 body (sometimes 502/503 with an HTML body).
+    pub error_5xx_rate: f64,
+    /// Sleep `slow_delay` before answering.
+    pub slow_rate: f64,
+    pub slow_delay: Duration,
+    /// Drop the connection mid-response.
+    pub drop_rate: f64,
+    /// A 200 whose JSON body is truncated.
+    pub malformed_rate: f64,
+    /// Omit the `X-Rate-Limit-*` headers on every response.
+    pub missing_rate_limit_headers: bool,
+    /// 429 with `X-Rate-Limit-Limit: 0`, `Remaining: 0` (a concurrency-limit answer).
+    pub concurrency_429_rate: f64,
+    /// Path prefixes that always answer 500, e.g. `/api/v1/groups`.
+    pub fail_paths: Vec<String>,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// 0 = any free port.
+    pub port: u16,
+    /// 1.0 = real 60 s rate-limit windows; 60.0 = 1 s windows.
+    pub time_scale: f64,
+    pub rate_limits: bool,
+    pub limits: BucketLimits,
+    /// Fraction of a bucket one token may use (real Okta default is 0.5); `X-Rate-Limit-Limit` shows the per-token figure.
+    pub token_share: f64,
+    /// Maximum in-flight requests before a concurrency 429.
+    pub concurrency_limit: usize,
+    pub faults: Faults,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            port: 0,
+            time_scale: 1.0,
+            rate_limits: true,
+            limits: BucketLimits::default(),
+            token_share: 1.0,
+            concurrency_limit: 75,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// `oktagraph simulate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SimulateArgs {
+    /// Number of users in the generated org.
+    #[arg(long, default_value_t = 200)]
+    pub users: usize,
+    /// Generator seed; the same seed gives the same org.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Port to listen on (127.0.0.1); 0 picks a free port.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Write the org as JSON to this file.
+    #[arg(long)]
+    pub dump: Option<std::path::PathBuf>,
+    /// Serve this org file (dump format) instead of generating one.
+    #[arg(long)]
+    pub fixture: Option<std::path::PathBuf>,
+    /// Speed up rate-limit windows: 60 makes a minute last one second.
+    #[arg(long, default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Turn off per-minute rate limits.
+    #[arg(long)]
+    pub no_rate_limits: bool,
+    /// Fraction of requests answered with a 5xx.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_5xx: f64,
+    /// Fraction of requests delayed by 2 s.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_slow: f64,
+    /// Fraction of responses cut off mid-body.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_drop: f64,
+    /// Fraction of responses with truncated JSON.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_malformed: f64,
+    /// Send no X-Rate-Limit-* headers.
+    #[arg(long)]
+    pub fault_no_rate_headers: bool,
+    /// Fraction of requests answered with a concurrency 429.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_429_storm: f64,
+}
+
+/// Runs the simulator until Ctrl-C, printing `url=`, `token=` and `readonly_token=` lines to stdout.
+pub async fn run_cli(args: SimulateArgs) -> anyhow::Result<()> {
+    let placeholder = format!("http://127.0.0.1:{}", args.port);
+    let org = match &args.fixture {
+        Some(p) => {
+            let s = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("reading fixture {}: {e}", p.display()))?;
+            Org::from_fixture_json(&s).map_err(|e| anyhow::anyhow!("fixture {}: {e}", p.display()))?
+        }
+        None => Org::generate(&OrgSpec { users: args.users, seed: args.seed }, &placeholder),
+    };
+    let opts = SimOptions {
+        port: args.port,
+        time_scale: if args.time_scale > 0.0 { args.time_scale } else { 1.0 },
+        rate_limits: !args.no_rate_limits,
+        faults: Faults {
+            error_5xx_rate: args.fault_5xx,
+            slow_rate: args.fault_slow,
+            slow_delay: Duration::from_secs(2),
+            drop_rate: args.fault_drop,
+            malformed_rate: args.fault_malformed,
+            missing_rate_limit_headers: args.fault_no_rate_headers,
+            concurrency_429_rate: args.fault_429_storm,
+            fail_paths: vec![],
+            seed: args.seed,
+        },
+        ..SimOptions::default()
+    };
+    let server = SimServer::start(org, opts).await?;
+    if let Some(p) = &args.dump {
+        let json = server.org().read().await.dump_json();
+        std::fs::write(p, json).map_err(|e| anyhow::anyhow!("writing dump {}: {e}", p.display()))?;
+    }
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "url={}", server.base_url())?;
+        writeln!(out, "token={}", server.super_admin_token())?;
+        writeln!(out, "readonly_token={}", server.readonly_token())?;
+        out.flush()?;
+    }
+    tokio::signal::ctrl_c().await?;
+    server.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
