@@ -26,6 +26,8 @@ pub enum Origin {
     Env(String),
     /// A command-line flag, e.g. `--batch-size`.
     Cli(&'static str),
+    /// A built-in default.
+    Default,
 }
 
 impl Origin {
@@ -65,6 +67,7 @@ impl fmt::Display for Origin {
             } => write!(f, "{}:{line}:{column}: {key}", path.display()),
             Origin::Env(var) => write!(f, "environment variable {var}"),
             Origin::Cli(flag) => write!(f, "{flag}"),
+            Origin::Default => write!(f, "default"),
         }
     }
 }

@@ -106,7 +106,7 @@ pub(crate) fn parse(path: &Path, source: &str) -> Result<RawConfig, ConfigError>
         let span = e.span().unwrap_or(0..0);
         ConfigError::Parse {
             at: Origin::in_file(path, source, span, ""),
-            reason: one_line(e.message()),
+            reason: with_hint(one_line(e.message())),
         }
     })
 }
@@ -119,4 +119,20 @@ fn one_line(msg: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Someone writing `password = "..."` or `token = "..."` is trying to put a secret in the file; say why
+/// that key does not exist instead of only listing the ones that do.
+fn with_hint(reason: String) -> String {
+    const HINT: &str =
+        "secrets are not stored in the config file; name an environment variable or a file";
+    if reason.starts_with("unknown field `password`") {
+        format!("{reason} ({HINT}: password_env or password_file)")
+    } else if reason.starts_with("unknown field `token`")
+        || reason.starts_with("unknown field `api_token`")
+    {
+        format!("{reason} ({HINT}: token_env or token_file)")
+    } else {
+        reason
+    }
 }

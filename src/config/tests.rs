@@ -535,3 +535,23 @@ fn every_error_exits_with_2() {
     assert_eq!(ConfigError::NoAccounts.exit_code(), 2);
     assert_eq!(load_err("x = ").exit_code(), 2);
 }
+
+#[test]
+fn secret_in_file_gets_a_hint() {
+    let err = load_err("[neo4j]\npassword = \"hunter2\"\n");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("conf/oktagraph.toml:2:1: unknown field `password`"),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with("name an environment variable or a file: password_env or password_file)"),
+        "{msg}"
+    );
+    assert!(!msg.contains("hunter2"), "{msg}");
+    let err = load_err("[[account]]\norg_url = \"https://a.okta.com\"\ntoken = \"x\"\n");
+    assert!(
+        err.to_string().ends_with("token_env or token_file)"),
+        "{err}"
+    );
+}

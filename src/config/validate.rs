@@ -139,7 +139,7 @@ fn neo4j(
             doc.at(uri.span(), "neo4j.uri"),
         )
     } else {
-        (DEFAULT_NEO4J_URI.to_string(), Origin::Cli("default"))
+        (DEFAULT_NEO4J_URI.to_string(), Origin::Default)
     };
     check_neo4j_uri(&uri).map_err(|reason| ConfigError::Neo4jUri {
         at: uri_at,
@@ -198,7 +198,7 @@ fn neo4j(
             Origin::Cli("--batch-size"),
         ),
         (None, Some(n)) => (*n.get_ref(), doc.at(n.span(), "neo4j.batch_size")),
-        (None, None) => (DEFAULT_BATCH_SIZE as i64, Origin::Cli("default")),
+        (None, None) => (DEFAULT_BATCH_SIZE as i64, Origin::Default),
     };
     let batch_size = usize::try_from(batch)
         .ok()
@@ -569,7 +569,11 @@ pub fn default_account_name(org_url: &str) -> Option<String> {
     // sync would derive itself: the account key in the graph must not depend on who computed it.
     let host = url.host_str()?.to_ascii_lowercase();
     match url.host()? {
-        Host::Domain(_) => host.split('.').next().filter(|l| !l.is_empty()).map(str::to_string),
+        Host::Domain(_) => host
+            .split('.')
+            .next()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string),
         Host::Ipv4(_) | Host::Ipv6(_) => Some(host),
     }
 }
