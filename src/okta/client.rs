@@ -47,6 +47,23 @@ struct Inner {
     stats: Stats,
 }
 
+/// The state of a list stream between pages.
+enum Next {
+    Url(Url),
+    Done,
+    /// Yield this error next, then end.
+    Fail(OktaError),
+}
+
+impl Next {
+    fn start(url: Result<Url, OktaError>) -> Self {
+        match url {
+            Ok(u) => Next::Url(u),
+            Err(e) => Next::Fail(e),
+        }
+    }
+}
+
 /// How one attempt ended.
 enum Outcome<T> {
     Done(T, HeaderMap),
@@ -142,23 +159,19 @@ impl OktaClient {
         T: DeserializeOwned + Send + 'static,
     {
         let inner = self.inner.clone();
-        let start = inner.url_for(path_and_query);
-        stream::once(async move { start })
-            .map_ok(move |first| {
-                stream::try_unfold((inner.clone(), Some(first)), |(inner, next)| async move {
-                    let Some(url) = next else { return Ok(None) };
-                    let (items, headers) = inner.get::<Vec<T>>(&url).await?;
-                    let links = parse_link_header(
-                        headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()),
-                    );
-                    let next = match next_link(&links) {
-                        Some(link) => inner.follow(&url, link, items.is_empty())?,
-                        None => None,
-                    };
-                    Ok(Some((items, (inner, next))))
-                })
-            })
-            .try_flatten()
+        let start = Next::start(inner.url_for(path_and_query));
+        stream::try_unfold((inner, start), |(inner, next)| async move {
+            let url = match next {
+                Next::Done => return Ok(None),
+                Next::Fail(e) => return Err(e),
+                Next::Url(url) => url,
+            };
+            let (items, headers) = inner.get::<Vec<T>>(&url).await?;
+            let links =
+                parse_link_header(headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()));
+            let next = inner.follow(&url, next_link(&links), items.is_empty());
+            Ok(Some((items, (inner, next))))
+        })
     }
 
     /// Every item of a list paged in the body: `{"value":[...],"_links":{"next":{"href":...}}}`
@@ -171,22 +184,20 @@ impl OktaClient {
         T: DeserializeOwned + Send + 'static,
     {
         let inner = self.inner.clone();
-        let start = inner.url_for(path_and_query);
-        stream::once(async move { start })
-            .map_ok(move |first| {
-                stream::try_unfold((inner.clone(), Some(first)), |(inner, next)| async move {
-                    let Some(url) = next else { return Ok(None) };
-                    let (page, _) = inner.get::<BodyPage<T>>(&url).await?;
-                    let next = match page.links.and_then(|l| l.next) {
-                        Some(href) => inner.follow(&url, &href.href, page.value.is_empty())?,
-                        None => None,
-                    };
-                    Ok(Some((page.value, (inner, next))))
-                })
-            })
-            .try_flatten()
-            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
+        let start = Next::start(inner.url_for(path_and_query));
+        stream::try_unfold((inner, start), |(inner, next)| async move {
+            let url = match next {
+                Next::Done => return Ok(None),
+                Next::Fail(e) => return Err(e),
+                Next::Url(url) => url,
+            };
+            let (page, _) = inner.get::<BodyPage<T>>(&url).await?;
+            let href = page.links.and_then(|l| l.next).map(|n| n.href);
+            let next = inner.follow(&url, href.as_deref(), page.value.is_empty());
+            Ok(Some((page.value, (inner, next))))
+        })
+        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+        .try_flatten()
     }
 
     /// A snapshot of the call counters.
@@ -214,21 +225,18 @@ impl Inner {
         Ok(url)
     }
 
-    /// The URL to fetch after `current`, given its `next` link.
-    fn follow(
-        &self,
-        current: &Url,
-        link: &str,
-        page_empty: bool,
-    ) -> Result<Option<Url>, OktaError> {
-        let next = resolve_next(current, link).map_err(|link| OktaError::ForeignLink {
-            link: redact_str(&link),
-            org: self.org.base.to_string(),
-        })?;
-        if page_empty || &next == current {
-            return Ok(None);
+    /// What to fetch after `current`, given its `next` link. A refused link becomes an error
+    /// yielded after the current page's items, so nothing already fetched is lost.
+    fn follow(&self, current: &Url, link: Option<&str>, page_empty: bool) -> Next {
+        let Some(link) = link else { return Next::Done };
+        match resolve_next(current, link) {
+            Err(link) => Next::Fail(OktaError::ForeignLink {
+                link: redact_str(&link),
+                org: self.org.base.to_string(),
+            }),
+            Ok(next) if page_empty || &next == current => Next::Done,
+            Ok(next) => Next::Url(next),
         }
-        Ok(Some(next))
     }
 
     /// GET `url` and decode the body as `T`, with rate limiting and retries.
@@ -278,7 +286,7 @@ impl Inner {
                     }
                     let wait = match wait_after_429(&h, now_epoch_ms()) {
                         Some(w) => {
-                            self.limiter.block_until(bucket, Instant::now() + w);
+                            self.limiter.rate_limited(bucket, &h, w);
                             w
                         }
                         // Concurrency 429 or no reset information: back off with jitter.
