@@ -294,7 +294,7 @@ impl Inner {
                     };
                     waits += 1;
                     retry_for = Some(h.request_id);
-                    tracing::debug!(path = %shown, bucket = %bucket, wait_ms = wait.as_millis() as u64, waits, concurrency = h.limit == Some(0), "429 received; waiting");
+                    tracing::debug!(url = %shown, bucket = %bucket, wait_ms = wait.as_millis() as u64, waits, concurrency = h.limit == Some(0), "429 received; waiting");
                     let t0 = Instant::now();
                     tokio::time::sleep(wait).await;
                     self.stats.waited(bucket, t0.elapsed());
@@ -305,7 +305,7 @@ impl Inner {
             match retry_delay(failure, retries, &self.policy, rand::random::<f64>()) {
                 Some(delay) => {
                     retries += 1;
-                    tracing::debug!(path = %shown, bucket = %bucket, ?failure, retries, delay_ms = delay.as_millis() as u64, "retrying");
+                    tracing::debug!(url = %shown, bucket = %bucket, ?failure, retries, delay_ms = delay.as_millis() as u64, "retrying");
                     tokio::time::sleep(delay).await;
                 }
                 None => {
@@ -374,7 +374,7 @@ impl Inner {
                 tracing::debug!(method = "GET", path, bucket = %bucket, error = %kind, "request failed");
                 return Outcome::Retry(
                     Failure::Transport(kind),
-                    self.transport_error(shown, kind, &e),
+                    self.transport_error(shown, kind, e),
                 );
             }
         };
@@ -400,7 +400,7 @@ impl Inner {
                 let kind = transport_kind(&e);
                 return Outcome::Retry(
                     Failure::Transport(kind),
-                    self.transport_error(shown, kind, &e),
+                    self.transport_error(shown, kind, e),
                 );
             }
         };
@@ -430,7 +430,7 @@ impl Inner {
         }
     }
 
-    fn transport_error(&self, shown: &str, kind: TransportKind, e: &reqwest::Error) -> OktaError {
+    fn transport_error(&self, shown: &str, kind: TransportKind, e: reqwest::Error) -> OktaError {
         OktaError::Transport {
             url: shown.to_owned(),
             kind,
@@ -482,14 +482,10 @@ pub(crate) fn transport_kind(e: &reqwest::Error) -> TransportKind {
 }
 
 /// The error and its sources, without the URL (the caller adds a redacted one).
-fn error_chain(e: &reqwest::Error) -> String {
+fn error_chain(e: reqwest::Error) -> String {
+    let e = e.without_url();
     let mut msg = e.to_string();
-    if let Some(u) = e.url() {
-        msg = msg
-            .replace(&format!(" ({u})"), "")
-            .replace(u.as_str(), "<url>");
-    }
-    let mut src = std::error::Error::source(e);
+    let mut src = std::error::Error::source(&e);
     while let Some(s) = src {
         msg.push_str(": ");
         msg.push_str(&s.to_string());
@@ -565,8 +561,15 @@ mod tests {
     }
 
     #[test]
-    fn client_is_send_sync_and_cheap_to_clone() {
-        fn assert_send_sync<T: Send + Sync + Clone>() {}
+    fn client_is_send_sync_and_streams_are_send_static() {
+        fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+        fn assert_stream<S: Stream + Send + 'static>(_: S) {}
         assert_send_sync::<OktaClient>();
+        let c = client();
+        assert_stream(c.list::<serde_json::Value>("/api/v1/users"));
+        assert_stream(c.list_pages::<serde_json::Value>("/api/v1/users"));
+        assert_stream(c.list_body_paged::<serde_json::Value>("/api/v1/iam/assignees/users"));
+        fn assert_send<F: std::future::Future + Send>(_: F) {}
+        assert_send(c.get_json::<serde_json::Value>("/api/v1/org"));
     }
 }
