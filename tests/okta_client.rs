@@ -461,6 +461,46 @@ async fn limiter_keeps_our_share_of_the_bucket() {
     assert!(other.rate_limit_wait_ms > 0);
 }
 
+#[tokio::test]
+async fn in_flight_requests_are_bounded() {
+    #[derive(Clone, Default)]
+    struct C {
+        now: Arc<AtomicUsize>,
+        max: Arc<AtomicUsize>,
+    }
+    async fn h(State(c): State<C>) -> Response {
+        let n = c.now.fetch_add(1, SeqCst) + 1;
+        c.max.fetch_max(n, SeqCst);
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        c.now.fetch_sub(1, SeqCst);
+        respond(200, &[], "[]")
+    }
+    let c = C::default();
+    let base = serve(
+        Router::new()
+            .route("/api/v1/users/{id}/factors", get(h))
+            .with_state(c.clone()),
+    )
+    .await;
+    let mut cfg = config(&base, Credentials::Ssws(SecretString::from(TOKEN)));
+    cfg.max_in_flight = 3;
+    let client = OktaClient::new(cfg).unwrap();
+    let calls = (0..12).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .get_json::<Vec<Value>>(&format!("/api/v1/users/u{i}/factors"))
+                .await
+        }
+    });
+    assert!(futures::future::join_all(calls)
+        .await
+        .iter()
+        .all(Result::is_ok));
+    let max = c.max.load(SeqCst);
+    assert!((2..=3).contains(&max), "max concurrent requests {max}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Retries
 
