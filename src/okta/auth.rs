@@ -213,11 +213,7 @@ impl OAuthState {
         let generation = cache.as_ref().map_or(0, |c| c.generation + 1);
         let (token, expires_in) = self.fetch(http, policy, stats).await?;
         let header = sensitive_header("Bearer", token.expose_secret())?;
-        let renew_in = if expires_in > RENEW_BEFORE * 2 {
-            expires_in - RENEW_BEFORE
-        } else {
-            expires_in / 2
-        };
+        let renew_in = renew_after(expires_in);
         *cache = Some(CachedToken {
             header: header.clone(),
             renew_at: Instant::now() + renew_in,
@@ -308,6 +304,16 @@ impl OAuthState {
     }
 }
 
+/// When to fetch a new token: 5 minutes before expiry, or half-way for tokens that live less
+/// than 10 minutes.
+fn renew_after(expires_in: Duration) -> Duration {
+    if expires_in > RENEW_BEFORE * 2 {
+        expires_in - RENEW_BEFORE
+    } else {
+        expires_in / 2
+    }
+}
+
 fn parse_token(body: &[u8]) -> Result<(SecretString, Duration), OktaError> {
     // Never echo the body or serde's message: either could contain the token.
     let t: TokenResponse = serde_json::from_slice(body).map_err(|_| OktaError::OAuth {
@@ -395,6 +401,23 @@ mod tests {
         assert!(Auth::new(&Credentials::Ssws("  ".into()), &org).is_err());
         let a = Auth::new(&Credentials::Ssws("tok-123".into()), &org).unwrap();
         assert!(!format!("{a:?}").contains("tok-123"));
+    }
+
+    #[test]
+    fn tokens_are_renewed_five_minutes_early() {
+        assert_eq!(
+            renew_after(Duration::from_secs(3600)),
+            Duration::from_secs(3300)
+        );
+        assert_eq!(
+            renew_after(Duration::from_secs(601)),
+            Duration::from_secs(301)
+        );
+        assert_eq!(
+            renew_after(Duration::from_secs(300)),
+            Duration::from_secs(150)
+        );
+        assert_eq!(renew_after(Duration::ZERO), Duration::ZERO);
     }
 
     #[test]

@@ -47,6 +47,23 @@ struct Inner {
     stats: Stats,
 }
 
+/// The state of a list stream between pages.
+enum Next {
+    Url(Url),
+    Done,
+    /// Yield this error next, then end.
+    Fail(OktaError),
+}
+
+impl Next {
+    fn start(url: Result<Url, OktaError>) -> Self {
+        match url {
+            Ok(u) => Next::Url(u),
+            Err(e) => Next::Fail(e),
+        }
+    }
+}
+
 /// How one attempt ended.
 enum Outcome<T> {
     Done(T, HeaderMap),
@@ -142,23 +159,19 @@ impl OktaClient {
         T: DeserializeOwned + Send + 'static,
     {
         let inner = self.inner.clone();
-        let start = inner.url_for(path_and_query);
-        stream::once(async move { start })
-            .map_ok(move |first| {
-                stream::try_unfold((inner.clone(), Some(first)), |(inner, next)| async move {
-                    let Some(url) = next else { return Ok(None) };
-                    let (items, headers) = inner.get::<Vec<T>>(&url).await?;
-                    let links = parse_link_header(
-                        headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()),
-                    );
-                    let next = match next_link(&links) {
-                        Some(link) => inner.follow(&url, link, items.is_empty())?,
-                        None => None,
-                    };
-                    Ok(Some((items, (inner, next))))
-                })
-            })
-            .try_flatten()
+        let start = Next::start(inner.url_for(path_and_query));
+        stream::try_unfold((inner, start), |(inner, next)| async move {
+            let url = match next {
+                Next::Done => return Ok(None),
+                Next::Fail(e) => return Err(e),
+                Next::Url(url) => url,
+            };
+            let (items, headers) = inner.get::<Vec<T>>(&url).await?;
+            let links =
+                parse_link_header(headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()));
+            let next = inner.follow(&url, next_link(&links), items.is_empty());
+            Ok(Some((items, (inner, next))))
+        })
     }
 
     /// Every item of a list paged in the body: `{"value":[...],"_links":{"next":{"href":...}}}`
@@ -171,22 +184,20 @@ impl OktaClient {
         T: DeserializeOwned + Send + 'static,
     {
         let inner = self.inner.clone();
-        let start = inner.url_for(path_and_query);
-        stream::once(async move { start })
-            .map_ok(move |first| {
-                stream::try_unfold((inner.clone(), Some(first)), |(inner, next)| async move {
-                    let Some(url) = next else { return Ok(None) };
-                    let (page, _) = inner.get::<BodyPage<T>>(&url).await?;
-                    let next = match page.links.and_then(|l| l.next) {
-                        Some(href) => inner.follow(&url, &href.href, page.value.is_empty())?,
-                        None => None,
-                    };
-                    Ok(Some((page.value, (inner, next))))
-                })
-            })
-            .try_flatten()
-            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
+        let start = Next::start(inner.url_for(path_and_query));
+        stream::try_unfold((inner, start), |(inner, next)| async move {
+            let url = match next {
+                Next::Done => return Ok(None),
+                Next::Fail(e) => return Err(e),
+                Next::Url(url) => url,
+            };
+            let (page, _) = inner.get::<BodyPage<T>>(&url).await?;
+            let href = page.links.and_then(|l| l.next).map(|n| n.href);
+            let next = inner.follow(&url, href.as_deref(), page.value.is_empty());
+            Ok(Some((page.value, (inner, next))))
+        })
+        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+        .try_flatten()
     }
 
     /// A snapshot of the call counters.
@@ -214,21 +225,18 @@ impl Inner {
         Ok(url)
     }
 
-    /// The URL to fetch after `current`, given its `next` link.
-    fn follow(
-        &self,
-        current: &Url,
-        link: &str,
-        page_empty: bool,
-    ) -> Result<Option<Url>, OktaError> {
-        let next = resolve_next(current, link).map_err(|link| OktaError::ForeignLink {
-            link: redact_str(&link),
-            org: self.org.base.to_string(),
-        })?;
-        if page_empty || &next == current {
-            return Ok(None);
+    /// What to fetch after `current`, given its `next` link. A refused link becomes an error
+    /// yielded after the current page's items, so nothing already fetched is lost.
+    fn follow(&self, current: &Url, link: Option<&str>, page_empty: bool) -> Next {
+        let Some(link) = link else { return Next::Done };
+        match resolve_next(current, link) {
+            Err(link) => Next::Fail(OktaError::ForeignLink {
+                link: redact_str(&link),
+                org: self.org.base.to_string(),
+            }),
+            Ok(next) if page_empty || &next == current => Next::Done,
+            Ok(next) => Next::Url(next),
         }
-        Ok(Some(next))
     }
 
     /// GET `url` and decode the body as `T`, with rate limiting and retries.
@@ -278,7 +286,7 @@ impl Inner {
                     }
                     let wait = match wait_after_429(&h, now_epoch_ms()) {
                         Some(w) => {
-                            self.limiter.block_until(bucket, Instant::now() + w);
+                            self.limiter.rate_limited(bucket, &h, w);
                             w
                         }
                         // Concurrency 429 or no reset information: back off with jitter.
@@ -286,7 +294,7 @@ impl Inner {
                     };
                     waits += 1;
                     retry_for = Some(h.request_id);
-                    tracing::debug!(path = %shown, bucket = %bucket, wait_ms = wait.as_millis() as u64, waits, concurrency = h.limit == Some(0), "429 received; waiting");
+                    tracing::debug!(url = %shown, bucket = %bucket, wait_ms = wait.as_millis() as u64, waits, concurrency = h.limit == Some(0), "429 received; waiting");
                     let t0 = Instant::now();
                     tokio::time::sleep(wait).await;
                     self.stats.waited(bucket, t0.elapsed());
@@ -297,7 +305,7 @@ impl Inner {
             match retry_delay(failure, retries, &self.policy, rand::random::<f64>()) {
                 Some(delay) => {
                     retries += 1;
-                    tracing::debug!(path = %shown, bucket = %bucket, ?failure, retries, delay_ms = delay.as_millis() as u64, "retrying");
+                    tracing::debug!(url = %shown, bucket = %bucket, ?failure, retries, delay_ms = delay.as_millis() as u64, "retrying");
                     tokio::time::sleep(delay).await;
                 }
                 None => {
@@ -366,7 +374,7 @@ impl Inner {
                 tracing::debug!(method = "GET", path, bucket = %bucket, error = %kind, "request failed");
                 return Outcome::Retry(
                     Failure::Transport(kind),
-                    self.transport_error(shown, kind, &e),
+                    self.transport_error(shown, kind, e),
                 );
             }
         };
@@ -392,7 +400,7 @@ impl Inner {
                 let kind = transport_kind(&e);
                 return Outcome::Retry(
                     Failure::Transport(kind),
-                    self.transport_error(shown, kind, &e),
+                    self.transport_error(shown, kind, e),
                 );
             }
         };
@@ -422,7 +430,7 @@ impl Inner {
         }
     }
 
-    fn transport_error(&self, shown: &str, kind: TransportKind, e: &reqwest::Error) -> OktaError {
+    fn transport_error(&self, shown: &str, kind: TransportKind, e: reqwest::Error) -> OktaError {
         OktaError::Transport {
             url: shown.to_owned(),
             kind,
@@ -474,14 +482,10 @@ pub(crate) fn transport_kind(e: &reqwest::Error) -> TransportKind {
 }
 
 /// The error and its sources, without the URL (the caller adds a redacted one).
-fn error_chain(e: &reqwest::Error) -> String {
+fn error_chain(e: reqwest::Error) -> String {
+    let e = e.without_url();
     let mut msg = e.to_string();
-    if let Some(u) = e.url() {
-        msg = msg
-            .replace(&format!(" ({u})"), "")
-            .replace(u.as_str(), "<url>");
-    }
-    let mut src = std::error::Error::source(e);
+    let mut src = std::error::Error::source(&e);
     while let Some(s) = src {
         msg.push_str(": ");
         msg.push_str(&s.to_string());
@@ -557,8 +561,15 @@ mod tests {
     }
 
     #[test]
-    fn client_is_send_sync_and_cheap_to_clone() {
-        fn assert_send_sync<T: Send + Sync + Clone>() {}
+    fn client_is_send_sync_and_streams_are_send_static() {
+        fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+        fn assert_stream<S: Stream + Send + 'static>(_: S) {}
         assert_send_sync::<OktaClient>();
+        let c = client();
+        assert_stream(c.list::<serde_json::Value>("/api/v1/users"));
+        assert_stream(c.list_pages::<serde_json::Value>("/api/v1/users"));
+        assert_stream(c.list_body_paged::<serde_json::Value>("/api/v1/iam/assignees/users"));
+        fn assert_send<F: std::future::Future + Send>(_: F) {}
+        assert_send(c.get_json::<serde_json::Value>("/api/v1/org"));
     }
 }

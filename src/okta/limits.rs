@@ -217,6 +217,23 @@ impl State {
         }
     }
 
+    fn rate_limited(&mut self, h: &RateLimitHeaders, now: Instant, now_ms: i64, wait: Duration) {
+        let until = now + wait;
+        self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
+        if let Some(limit) = h.limit.filter(|&l| l > 0) {
+            let key = h
+                .sim_reset_ms
+                .or_else(|| h.reset.map(|r| r * 1000))
+                .unwrap_or(now_ms);
+            self.window = Some(Window {
+                limit,
+                remaining: 0,
+                reset_at: until,
+                key,
+            });
+        }
+    }
+
     fn observe(&mut self, h: &RateLimitHeaders, now: Instant, now_ms: i64) {
         self.seen_response = true;
         let (Some(limit), Some(remaining)) = (h.limit, h.remaining) else {
@@ -324,14 +341,13 @@ impl Limiter {
         b.changed.notify_waiters();
     }
 
-    /// After a 429: nobody uses the bucket until `until`.
-    pub fn block_until(&self, bucket: Bucket, until: Instant) {
+    /// After a 429 that says when the window resets: nobody uses the bucket for `wait`, and the
+    /// 429's window replaces what we believed (it is the server's latest word, even if an earlier
+    /// response claimed a later reset).
+    pub fn rate_limited(&self, bucket: Bucket, h: &RateLimitHeaders, wait: Duration) {
         let b = &self.buckets[bucket.index()];
         if let Ok(mut st) = b.state.lock() {
-            st.blocked_until = Some(st.blocked_until.map_or(until, |x| x.max(until)));
-            if let Some(w) = st.window.as_mut() {
-                w.remaining = 0;
-            }
+            st.rate_limited(h, Instant::now(), now_epoch_ms(), wait);
         }
     }
 }
@@ -491,6 +507,33 @@ mod tests {
         st.observe(&RateLimitHeaders::default(), t0, 0);
         st.in_flight = 100;
         assert_eq!(st.decide(0.5, t0), Decision::Go);
+    }
+
+    #[test]
+    fn a_429_overrides_an_optimistic_window() {
+        let t0 = Instant::now();
+        let mut st = State::default();
+        st.observe(
+            &RateLimitHeaders {
+                limit: Some(600),
+                remaining: Some(500),
+                reset: Some(160),
+                ..Default::default()
+            },
+            t0,
+            100_000,
+        );
+        let h429 = RateLimitHeaders {
+            limit: Some(600),
+            remaining: Some(0),
+            reset: Some(160),
+            sim_reset_ms: Some(100_300),
+            ..Default::default()
+        };
+        st.rate_limited(&h429, t0, 100_000, Duration::from_millis(350));
+        let until = t0 + Duration::from_millis(350);
+        assert_eq!(st.decide(0.5, t0), Decision::WaitUntil(until));
+        assert_eq!(st.decide(0.5, until), Decision::Go);
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! (`Link` headers and body-paged lists) as typed streams, adaptive per-bucket rate limiting, retries
 //! with jittered backoff, typed errors and call statistics.
 //!
-//! Layout: [`config`] (settings; secrets redacted), [`org_url`] (pure URL validation), [`page`]
-//! (pure `Link` parsing), [`limits`] (buckets, rate-limit headers, the adaptive limiter), [`retry`]
-//! (pure retry decision), [`auth`], [`client`] (the request loop and streams), [`error`], [`stats`].
+//! Layout: `config` (settings; secrets redacted), `org_url` (pure URL validation), `page`
+//! (pure `Link` parsing), `limits` (buckets, rate-limit headers, the adaptive limiter), `retry`
+//! (pure retry decision), `auth`, `client` (the request loop and streams), `error`, `stats`.
 //!
 //! Secrets never leave `secrecy` types except to build the `Authorization` header, which is marked
 //! sensitive; no log line or error carries a token, key or client assertion.

@@ -40,7 +40,7 @@ pub fn normalize_org_url(input: &str) -> Result<OrgUrl, OktaError> {
 
     let host = match url.host() {
         None => return Err(bad(input, "it has no host")),
-        Some(Host::Domain(d)) if d.is_empty() => return Err(bad(input, "it has no host")),
+        Some(Host::Domain("")) => return Err(bad(input, "it has no host")),
         Some(h) => h.to_owned(),
     };
     let loopback = match &host {

@@ -19,10 +19,9 @@ pub fn parse_link_header<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<L
     let mut out = Vec::new();
     for value in values {
         let mut rest = value;
-        loop {
-            // Find the next URL in angle brackets; everything up to the closing '>' is the URL,
-            // commas included.
-            let Some(open) = rest.find('<') else { break };
+        // Each entry starts at the next '<'; everything up to the closing '>' is the URL, commas
+        // included.
+        while let Some(open) = rest.find('<') {
             let after_open = &rest[open + 1..];
             let Some(close) = after_open.find('>') else {
                 break;
