@@ -287,10 +287,7 @@ pub fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         }
         let created = ago(anchor, &mut rng, 20, 1800);
         let activated = if status == "STAGED" { None } else { Some(created + Duration::minutes(rng.gen_range(1..120))) };
-        let status_changed = match activated {
-            Some(a) => Some(between(&mut rng, a, anchor - Duration::hours(1))),
-            None => None,
-        };
+        let status_changed = activated.map(|a| between(&mut rng, a, anchor - Duration::hours(1)));
         let never_logged_in = matches!(status, "STAGED" | "PROVISIONED") || rng.gen_bool(0.08);
         let last_login = if never_logged_in {
             None
