@@ -520,3 +520,41 @@ async fn oauth_private_key_jwt() {
     }
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn serves_hand_written_fixture() {
+    let org = Org::from_fixture_json(include_str!("fixtures/sim/small_org.json")).expect("fixture");
+    assert_eq!(org.users["00u1alice00000000001"].profile.extra["favoriteColor"], "teal");
+    let s = SimServer::start(org, no_limits()).await.unwrap();
+    let tok = s.super_admin_token();
+    let users: Vec<Value> = get(&s, &tok, "/api/v1/users").await.json().await.unwrap();
+    assert_eq!(users.len(), 2);
+    let alice = users.iter().find(|u| u["id"] == "00u1alice00000000001").unwrap();
+    assert_eq!(alice["profile"]["github.username"], "alice-a");
+    assert_eq!(alice["profile"]["favoriteColor"], "teal");
+    let r = get(&s, &tok, "/api/v1/users/alice@example.com").await;
+    assert_eq!(r.json::<Value>().await.unwrap()["id"], "00u1alice00000000001");
+    let members: Vec<Value> = get(&s, &tok, "/api/v1/groups/00g1admins0000000002/users").await.json().await.unwrap();
+    assert_eq!(members.len(), 2);
+    let roles: Vec<Value> = get(&s, &tok, "/api/v1/users/00u1alice00000000001/roles").await.json().await.unwrap();
+    let kinds: HashSet<(String, String)> = roles
+        .iter()
+        .map(|r| (r["type"].as_str().unwrap().to_string(), r["assignmentType"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(kinds.contains(&("SUPER_ADMIN".into(), "USER".into())));
+    assert!(kinds.contains(&("HELP_DESK_ADMIN".into(), "GROUP".into())));
+    let grp = roles.iter().find(|r| r["assignmentType"] == "GROUP").unwrap();
+    assert!(grp["_links"]["assignee"]["href"].as_str().unwrap().ends_with("/api/v1/groups/00g1admins0000000002"));
+    let factors: Vec<Value> = get(&s, &tok, "/api/v1/users/00u1alice00000000001/factors").await.json().await.unwrap();
+    assert_eq!(factors.len(), 2);
+    let au: Vec<Value> = get(&s, &tok, "/api/v1/apps/0oa1aws0000000000001/users").await.json().await.unwrap();
+    assert_eq!(au[0]["profile"]["samlRoles"][1], "Prod -- ReadOnly");
+    // the fixture's only log event is from 2000: beyond retention
+    let since = iso(chrono::Utc::now() - chrono::Duration::days(150));
+    let logs: Vec<Value> = get(&s, &tok, &format!("/api/v1/logs?since={}", urlencode(&since))).await.json().await.unwrap();
+    assert!(logs.is_empty());
+    let support: Value = get(&s, &tok, "/api/v1/org/privacy/oktaSupport").await.json().await.unwrap();
+    assert_eq!(support["support"], "DISABLED");
+    assert!(support["_links"]["grant"].is_object());
+    s.shutdown().await;
+}
