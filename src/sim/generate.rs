@@ -527,15 +527,18 @@ pub fn generate(spec: &OrgSpec, base_url: &str) -> Org {
             (format!("Cost center {cc}"), format!("user.costCenter==\"{cc}\""), Some(cc))
         };
         let mut conditions = json!({"expression": {"value": expr, "type": "urn:okta:expression:1.0"}});
-        if rng.gen_bool(0.3) {
-            conditions["people"] = json!({"users": {"exclude": [user_ids[rng.gen_range(0..n.max(1)) % n.max(1)].clone()]}, "groups": {"exclude": []}});
+        let mut excluded: Option<&str> = None;
+        if n > 0 && rng.gen_bool(0.3) {
+            let x = &user_ids[rng.gen_range(0..n)];
+            excluded = Some(x.as_str());
+            conditions["people"] = json!({"users": {"exclude": [x]}, "groups": {"exclude": []}});
         }
         // an active rule's matches are members of the target group (the r==1 department rule stays INACTIVE)
         let active = active && r != 1;
         if active {
             if let Some(cc) = &cc {
                 for u in &users {
-                    if u.profile.cost_center.as_deref() == Some(cc.as_str()) {
+                    if u.profile.cost_center.as_deref() == Some(cc.as_str()) && excluded != Some(u.id.as_str()) {
                         members[gi].insert(u.id.clone());
                     }
                 }

@@ -44,7 +44,8 @@ fn derived_sizes_and_content() {
     for r in org.group_rules.values().filter(|r| r.status == "ACTIVE") {
         let cc = r.conditions["expression"]["value"].as_str().unwrap().split('"').nth(1).unwrap().to_string();
         let gid = r.actions["assignUserToGroups"]["groupIds"][0].as_str().unwrap();
-        for u in org.users.values().filter(|u| u.profile.cost_center.as_deref() == Some(cc.as_str())) {
+        let excluded = r.conditions.pointer("/people/users/exclude/0").and_then(|v| v.as_str()).unwrap_or("");
+        for u in org.users.values().filter(|u| u.profile.cost_center.as_deref() == Some(cc.as_str()) && u.id != excluded) {
             assert!(org.group_members[gid].contains(&u.id));
         }
     }
@@ -81,4 +82,16 @@ fn simulate_args_parse() {
     assert_eq!(c.args.fault_429_storm, 0.5);
     let c = Cli::parse_from(["x", "--fixture", "f.json"]);
     assert!(c.args.fixture.is_some());
+}
+
+#[test]
+fn tiny_orgs_generate() {
+    for users in [0, 1, 2, 5] {
+        let org = Org::generate(&OrgSpec { users, seed: 1 }, "http://127.0.0.1:0");
+        assert_eq!(org.users.len(), users);
+        org.validate().unwrap();
+        if users > 0 {
+            assert!(org.roles.iter().any(|r| r.role_type == "SUPER_ADMIN"));
+        }
+    }
 }
