@@ -1,9 +1,33 @@
 //! Size and throughput checks for the simulator. Ignored by default (run them in release mode):
 //! `cargo test --release --test sim_bench -- --ignored --nocapture`
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use oktagraph::sim::*;
+
+/// Counts live heap bytes so the benchmark can report the org's size.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let n = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+        PEAK.fetch_max(n, Ordering::Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        System.dealloc(p, l)
+    }
+}
+#[global_allocator]
+static A: Counting = Counting;
+
+fn mb(n: usize) -> String {
+    format!("{:.0} MB", n as f64 / 1e6)
+}
 
 #[test]
 #[ignore]
@@ -25,11 +49,20 @@ fn generate_100k_users() {
         org.logs.len(),
         el
     );
-    if let Ok(s) = std::fs::read_to_string("/proc/self/status") {
-        for l in s.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")) {
-            println!("{l}");
-        }
-    }
+    println!("live heap {} (peak {})", mb(LIVE.load(Ordering::Relaxed)), mb(PEAK.load(Ordering::Relaxed)));
+    let mut org = org;
+    let before = LIVE.load(Ordering::Relaxed);
+    let report = |what: &str, org: &mut Org, f: &dyn Fn(&mut Org)| {
+        let b = LIVE.load(Ordering::Relaxed);
+        f(org);
+        println!("  {what}: {}", mb(b - LIVE.load(Ordering::Relaxed)));
+    };
+    report("factors", &mut org, &|o| o.factors.clear());
+    report("app_users", &mut org, &|o| o.app_users.clear());
+    report("group_members", &mut org, &|o| o.group_members.clear());
+    report("logs", &mut org, &|o| o.logs.clear());
+    report("users", &mut org, &|o| o.users.clear());
+    println!("  rest: {} (of {} before dropping parts)", mb(LIVE.load(Ordering::Relaxed)), mb(before));
     assert!(el.as_secs() < 10, "generation took {el:?}");
 }
 
