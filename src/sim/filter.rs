@@ -236,10 +236,26 @@ pub fn lookup(v: &Value, path: &str) -> Option<Value> {
     if let Some(x) = v.get(path) {
         return Some(x.clone());
     }
-    let mut cur = v;
     let parts: Vec<&str> = path.split('.').collect();
+    lookup_parts(v, &parts)
+}
+
+/// Walks `parts`; through an array it collects the matches of every element (`target.id`).
+fn lookup_parts(v: &Value, parts: &[&str]) -> Option<Value> {
+    let mut cur = v;
     let mut i = 0;
     while i < parts.len() {
+        if let Value::Array(items) = cur {
+            let found: Vec<Value> = items
+                .iter()
+                .filter_map(|x| lookup_parts(x, &parts[i..]))
+                .flat_map(|x| match x {
+                    Value::Array(a) => a,
+                    other => vec![other],
+                })
+                .collect();
+            return Some(Value::Array(found));
+        }
         // try the longest remaining key first
         let mut found = false;
         for j in (i + 1..=parts.len()).rev() {
@@ -271,6 +287,9 @@ mod tests {
         let e = parse(r#"profile.github.username eq "x""#).unwrap();
         assert!(e.eval(&|a| lookup(&u, a)));
         assert!(parse("status eq").is_err());
+        let ev = json!({"target": [{"id": "a", "type": "User"}, {"id": "b", "type": "AppInstance"}]});
+        assert!(parse(r#"target.id eq "b""#).unwrap().eval(&|a| lookup(&ev, a)));
+        assert!(!parse(r#"target.id eq "c""#).unwrap().eval(&|a| lookup(&ev, a)));
         assert!(parse(r#"status zz "A""#).is_err());
     }
 }

@@ -287,10 +287,7 @@ pub fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         }
         let created = ago(anchor, &mut rng, 20, 1800);
         let activated = if status == "STAGED" { None } else { Some(created + Duration::minutes(rng.gen_range(1..120))) };
-        let status_changed = match activated {
-            Some(a) => Some(between(&mut rng, a, anchor - Duration::hours(1))),
-            None => None,
-        };
+        let status_changed = activated.map(|a| between(&mut rng, a, anchor - Duration::hours(1)));
         let never_logged_in = matches!(status, "STAGED" | "PROVISIONED") || rng.gen_bool(0.08);
         let last_login = if never_logged_in {
             None
@@ -530,15 +527,18 @@ pub fn generate(spec: &OrgSpec, base_url: &str) -> Org {
             (format!("Cost center {cc}"), format!("user.costCenter==\"{cc}\""), Some(cc))
         };
         let mut conditions = json!({"expression": {"value": expr, "type": "urn:okta:expression:1.0"}});
-        if rng.gen_bool(0.3) {
-            conditions["people"] = json!({"users": {"exclude": [user_ids[rng.gen_range(0..n.max(1)) % n.max(1)].clone()]}, "groups": {"exclude": []}});
+        let mut excluded: Option<&str> = None;
+        if n > 0 && rng.gen_bool(0.3) {
+            let x = &user_ids[rng.gen_range(0..n)];
+            excluded = Some(x.as_str());
+            conditions["people"] = json!({"users": {"exclude": [x]}, "groups": {"exclude": []}});
         }
         // an active rule's matches are members of the target group (the r==1 department rule stays INACTIVE)
         let active = active && r != 1;
         if active {
             if let Some(cc) = &cc {
                 for u in &users {
-                    if u.profile.cost_center.as_deref() == Some(cc.as_str()) {
+                    if u.profile.cost_center.as_deref() == Some(cc.as_str()) && excluded != Some(u.id.as_str()) {
                         members[gi].insert(u.id.clone());
                     }
                 }

@@ -2,6 +2,25 @@
 //! Management API shapes, pagination, per-bucket rate limits, error bodies and injectable faults
 //! described in `reference/okta-api.md`.
 //!
+//! ## Dump / fixture format ([`Org::dump_json`], [`Org::from_fixture_json`])
+//! One JSON object; every key is optional when reading a fixture:
+//! - `base_url`: the URL the org was served from (the server overwrites it on start).
+//! - `org`: the `GET /api/v1/org` body without `_links`; `okta_support`: the oktaSupport body without `_links`.
+//! - `users`, `groups`, `group_rules`, `apps`: arrays of the objects exactly as the API lists them, minus
+//!   `_links`/`_embedded` (user profiles keep custom attributes such as `costCenter` or `github.username`).
+//! - `group_members`: `{groupId: [userId, ...]}`, every member of any status (rule-added ones too).
+//! - `app_users` / `app_groups`: `{appId: [item, ...]}` as `/apps/{id}/users` and `/apps/{id}/groups` list them.
+//! - `factors`: `{userId: [factor, ...]}`.
+//! - `roles`: role assignments as `/users/{id}/roles` shows them, plus `assignee` (a user or group id;
+//!   served as `_links.assignee`) and `assignmentType` `USER` or `GROUP`.
+//! - `logs`: System Log events verbatim (absolute `published` times; 90-day retention applies when served).
+//!
+//! Ordering: lists are served in id order; `after` cursors are ids (`{ms}_{uuid}` for logs).
+//!
+//! ## Tokens
+//! `SSWS` tokens are `00` + 40 alphanumerics, random per server start (super admin and read-only admin).
+//! OAuth access tokens from `POST /oauth2/v1/token` are `eyJ` + 80 alphanumerics, valid 1 h, limited to their scopes.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use oktagraph::sim::*;

@@ -462,7 +462,7 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
 
     // authorization
     let (scope, needs_super) = access_for(&path);
-    let allowed = token.1.scopes.as_ref().is_none_or(|s| s.iter().any(|x| x == scope)) && (!needs_super || token.1.super_admin);
+    let allowed = token.1.scopes.as_ref().map_or(true, |s| s.iter().any(|x| x == scope)) && (!needs_super || token.1.super_admin);
     if !allowed {
         sh.bump(|s| s.forbidden_403 += 1);
         return finish(with_rate(Out::err(&ApiErr::forbidden())), &request_id, rate_headers);
@@ -486,10 +486,20 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     if r_drop < faults.drop_rate {
         sh.fault("drop");
         let head = bytes::Bytes::copy_from_slice(&body.as_bytes()[..body.len().min(16)]);
-        let stream = futures::stream::iter(vec![
-            Ok::<_, std::io::Error>(head),
-            Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "simulated connection drop")),
-        ]);
+        // send the headers and a few bytes, then fail the body so hyper aborts the connection
+        let stream = futures::stream::unfold(0u8, move |st| {
+            let head = head.clone();
+            async move {
+                match st {
+                    0 => Some((Ok::<_, std::io::Error>(head), 1)),
+                    1 => {
+                        tokio::time::sleep(Duration::from_millis(30)).await;
+                        Some((Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "simulated connection drop")), 2))
+                    }
+                    _ => None,
+                }
+            }
+        });
         let out = Out { status: 200, body: Body::from_stream(stream), content_type: "application/json", link, rate: Some(rate) };
         return finish(out, &request_id, rate_headers);
     }

@@ -44,7 +44,8 @@ fn derived_sizes_and_content() {
     for r in org.group_rules.values().filter(|r| r.status == "ACTIVE") {
         let cc = r.conditions["expression"]["value"].as_str().unwrap().split('"').nth(1).unwrap().to_string();
         let gid = r.actions["assignUserToGroups"]["groupIds"][0].as_str().unwrap();
-        for u in org.users.values().filter(|u| u.profile.cost_center.as_deref() == Some(cc.as_str())) {
+        let excluded = r.conditions.pointer("/people/users/exclude/0").and_then(|v| v.as_str()).unwrap_or("");
+        for u in org.users.values().filter(|u| u.profile.cost_center.as_deref() == Some(cc.as_str()) && u.id != excluded) {
             assert!(org.group_members[gid].contains(&u.id));
         }
     }
@@ -58,4 +59,39 @@ fn bad_fixture_is_rejected() {
     assert!(Org::from_fixture_json("{\"users\": 3}").is_err());
     let e = Org::from_fixture_json("{\"group_members\": {\"00gX\": []}}").unwrap_err();
     assert!(e.contains("unknown group"), "{e}");
+}
+
+#[test]
+fn simulate_args_parse() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: SimulateArgs,
+    }
+    let c = Cli::parse_from(["x"]);
+    assert_eq!((c.args.users, c.args.seed, c.args.port), (200, 1, 0));
+    assert_eq!(c.args.time_scale, 1.0);
+    let c = Cli::parse_from([
+        "x", "--users", "5", "--seed", "9", "--port", "18443", "--dump", "/tmp/o.json", "--time-scale", "60",
+        "--no-rate-limits", "--fault-5xx", "0.1", "--fault-slow", "0.2", "--fault-drop", "0.3", "--fault-malformed", "0.4",
+        "--fault-no-rate-headers", "--fault-429-storm", "0.5",
+    ]);
+    assert_eq!(c.args.users, 5);
+    assert!(c.args.no_rate_limits && c.args.fault_no_rate_headers);
+    assert_eq!(c.args.fault_429_storm, 0.5);
+    let c = Cli::parse_from(["x", "--fixture", "f.json"]);
+    assert!(c.args.fixture.is_some());
+}
+
+#[test]
+fn tiny_orgs_generate() {
+    for users in [0, 1, 2, 5] {
+        let org = Org::generate(&OrgSpec { users, seed: 1 }, "http://127.0.0.1:0");
+        assert_eq!(org.users.len(), users);
+        org.validate().unwrap();
+        if users > 0 {
+            assert!(org.roles.iter().any(|r| r.role_type == "SUPER_ADMIN"));
+        }
+    }
 }
