@@ -26,7 +26,8 @@ pub async fn run(g: &GlobalArgs, args: &DemoArgs) -> Result<ExitCode, CliError> 
     job.tag_with_account_name = true;
     let cancel = super::commands::cancel_on_signals();
     let code = sync_once(&graph, &job, cancel, None).await;
-    server.shutdown().await;
+    // Bounded: a client connection kept alive must not hold the demo open.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server.shutdown()).await;
     let browser = browser_url(&s.neo4j.uri);
     println!("\nOpen the Neo4j Browser at {browser} (user {}), then try:", s.neo4j.user);
     println!("  MATCH (a:okta_account)-[:HAS]->(n) RETURN a, n LIMIT 100");

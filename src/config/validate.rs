@@ -228,7 +228,7 @@ fn check_neo4j_uri(uri: &str) -> Result<(), String> {
             NEO4J_SCHEMES.join(", ")
         ));
     }
-    if url.host_str().map_or(true, str::is_empty) {
+    if url.host_str().is_none_or(str::is_empty) {
         return Err("has no host".into());
     }
     Ok(())

@@ -526,7 +526,7 @@ fn list_rules(c: &Ctx) -> R {
     let search = c.param("search").map(str::to_lowercase);
     let with_map = c.expands().contains("groupIdToGroupNameMap");
     let (list, next) = page(&c.org.group_rules, c.param("after"), limit, |r| {
-        search.as_ref().map_or(true, |s| r.name.to_lowercase().contains(s.as_str()))
+        search.as_ref().is_none_or(|s| r.name.to_lowercase().contains(s.as_str()))
     });
     let body: Vec<Value> = list
         .into_iter()
@@ -668,7 +668,7 @@ fn logs(c: &Ctx) -> R {
         .iter()
         .map(|e| (log_key(e), e))
         .filter(|((ms, _), _)| *ms >= start_ms && if bounded { *ms < end_ms } else { *ms <= end_ms })
-        .filter(|(_, e)| expr.as_ref().map_or(true, |x| x.eval(&|a| filter::lookup(e, a))))
+        .filter(|(_, e)| expr.as_ref().is_none_or(|x| x.eval(&|a| filter::lookup(e, a))))
         .filter(|(_, e)| {
             if keywords.is_empty() {
                 return true;

@@ -462,7 +462,7 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
 
     // authorization
     let (scope, needs_super) = access_for(&path);
-    let allowed = token.1.scopes.as_ref().map_or(true, |s| s.iter().any(|x| x == scope)) && (!needs_super || token.1.super_admin);
+    let allowed = token.1.scopes.as_ref().is_none_or(|s| s.iter().any(|x| x == scope)) && (!needs_super || token.1.super_admin);
     if !allowed {
         sh.bump(|s| s.forbidden_403 += 1);
         return finish(with_rate(Out::err(&ApiErr::forbidden())), &request_id, rate_headers);
