@@ -4,3 +4,4 @@ mod util;
 
 mod graph_basics;
 mod graph_writer;
+mod sync_e2e;

@@ -56,3 +56,102 @@ pub async fn strings(g: &Graph, q: &str, params: &[(&str, &str)]) -> Vec<String>
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_oktagraph")
 }
+
+// ---- Simulator + sync harness -------------------------------------------------------------------
+
+use oktagraph::collect::Silent;
+use oktagraph::okta::Credentials;
+use oktagraph::sim::{Org, OrgSpec, SimOptions, SimServer};
+use oktagraph::sync::{self, AccountJob, SyncSummary};
+use std::sync::Arc;
+
+/// A seed no other test uses: Okta ids come from the seed, and ids are global in the graph.
+pub fn unique_seed() -> u64 {
+    let u = uuid::Uuid::new_v4();
+    u64::from_le_bytes(u.as_bytes()[..8].try_into().unwrap())
+}
+
+/// A simulated org on a free loopback port, rate limits on but time-scaled so tests are quick.
+pub async fn sim(users: usize) -> SimServer {
+    sim_with(users, SimOptions { port: 0, time_scale: 120.0, ..SimOptions::default() }).await
+}
+
+pub async fn sim_with(users: usize, opts: SimOptions) -> SimServer {
+    let org = Org::generate(&OrgSpec { users, seed: unique_seed() }, "http://127.0.0.1:0");
+    SimServer::start(org, opts).await.expect("simulator starts")
+}
+
+/// The job syncing `server` with `token`.
+pub fn job(server: &SimServer, token: &str, name: &str) -> AccountJob {
+    let mut j = AccountJob::new(&server.base_url(), Credentials::Ssws(secrecy::SecretString::from(token.to_string())));
+    j.name = Some(name.to_string());
+    j.tag_with_account_name = true;
+    j
+}
+
+pub async fn sync(g: &Graph, job: &AccountJob) -> SyncSummary {
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    sync::sync_account(g, job, rx, Arc::new(Silent)).await.expect("sync runs")
+}
+
+/// The account key of a simulator's org.
+pub fn account_key(server: &SimServer) -> String {
+    format!("okta_account:{}", server.base_url().trim_start_matches("http://"))
+}
+
+/// Removes every node of an account (tests clean up after themselves).
+pub async fn cleanup(g: &Graph, account_key: &str) {
+    g.run(
+        neo4rs::query("MATCH (n) WHERE n._accountKey = $a OR n.accountKey = $a CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")
+            .param("a", account_key),
+        "cleanup",
+    )
+    .await
+    .ok();
+}
+
+/// Live (not soft-deleted) node keys of one type for an account.
+pub async fn node_keys(g: &Graph, account: &str, label: &str) -> Vec<String> {
+    let q = format!("MATCH (n:{label}) WHERE n._accountKey = $a AND NOT n:Deleted RETURN n._key AS v");
+    strings(g, &q, &[("a", account)]).await
+}
+
+/// Live relationship `from|to` pairs of one relationship `_type` for an account.
+pub async fn edge_pairs(g: &Graph, account: &str, rel_type: &str) -> Vec<String> {
+    strings(
+        g,
+        "MATCH (a)-[r]->(b) WHERE r._accountKey = $a AND r._type = $t AND r._deleted = false RETURN a._key + '|' + b._key AS v",
+        &[("a", account), ("t", rel_type)],
+    )
+    .await
+}
+
+/// Every node and relationship of an account with its properties minus the ones that move on every sync:
+/// two syncs that saw the same org give the same snapshot.
+pub async fn snapshot(g: &Graph, account: &str) -> Vec<String> {
+    let q = neo4rs::query(
+        "CALL () { MATCH (n) WHERE n._accountKey = $a RETURN n._type + ' ' + n._key AS id, labels(n) AS labels, properties(n) AS p
+           UNION ALL MATCH (x)-[r]->(y) WHERE r._accountKey = $a AND type(r) <> 'HAS_SYNC_RUN'
+           RETURN r._type + ' ' + x._key + '>' + y._key AS id, [] AS labels, properties(r) AS p }
+         RETURN id, labels, p",
+    )
+    .param("a", account);
+    let rows = g.rows(q, "snapshot").await.expect("snapshot");
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let id: String = r.get("id").unwrap_or_default();
+            let mut labels: Vec<String> = r.get("labels").unwrap_or_default();
+            labels.sort();
+            let mut p = oktagraph::queries::bolt_to_json(&r.get::<neo4rs::BoltType>("p").unwrap());
+            if let Some(m) = p.as_object_mut() {
+                for k in ["_lastSeenOn", "_firstSeenOn", "_lastChangedOn"] {
+                    m.remove(k);
+                }
+            }
+            format!("{id} {labels:?} {p}")
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -1,0 +1,296 @@
+//! Issue 4's acceptance: syncs of a simulated org against the real Neo4j.
+
+use crate::util::{self, account_key, cleanup, edge_pairs, node_keys};
+use oktagraph::sync::RunStatus;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn set(v: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+    v.into_iter().collect()
+}
+
+fn arr(v: &Value) -> &Vec<Value> {
+    static EMPTY: Vec<Value> = Vec::new();
+    v.as_array().unwrap_or(&EMPTY)
+}
+
+fn s<'a>(v: &'a Value, k: &str) -> &'a str {
+    v.get(k).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// What the graph must contain for an org, computed from the simulator's dump (not from our mapping code).
+struct Expected {
+    nodes: Vec<(&'static str, BTreeSet<String>)>,
+    edges: Vec<(&'static str, BTreeSet<String>)>,
+}
+
+fn expected(dump: &Value, account: &str, host: &str) -> Expected {
+    let users = arr(&dump["users"]);
+    let user_ids = set(users.iter().map(|u| s(u, "id").to_string()));
+    let groups = arr(&dump["groups"]);
+    let is_app_group = |g: &Value| s(g, "type") == "APP_GROUP";
+    let group_kind = |id: &str| {
+        groups.iter().find(|g| s(g, "id") == id).map(|g| if is_app_group(g) { "app" } else { "okta" }).unwrap_or("okta")
+    };
+    let deprovisioned = set(users.iter().filter(|u| s(u, "status") == "DEPROVISIONED").map(|u| s(u, "id").to_string()));
+    let mut factors = BTreeSet::new();
+    let mut user_factor = BTreeSet::new();
+    for (uid, fs) in dump["factors"].as_object().unwrap() {
+        if deprovisioned.contains(uid) {
+            continue; // factors are read for users that are not DEPROVISIONED
+        }
+        for f in arr(fs) {
+            factors.insert(s(f, "id").to_string());
+            user_factor.insert(format!("{uid}|{}", s(f, "id")));
+        }
+    }
+    let employees: BTreeSet<String> = users
+        .iter()
+        .filter(|u| {
+            let t = u["profile"].get("userType").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+            !["generic", "service", "bot"].contains(&t.trim()) && !s(&u["profile"], "email").is_empty()
+        })
+        .map(|u| format!("employee:{}", s(&u["profile"], "email").to_ascii_lowercase()))
+        .collect();
+    let user_employee: BTreeSet<String> = users
+        .iter()
+        .filter(|u| {
+            let t = u["profile"].get("userType").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+            !["generic", "service", "bot"].contains(&t.trim()) && !s(&u["profile"], "email").is_empty()
+        })
+        .map(|u| format!("{}|employee:{}", s(u, "id"), s(&u["profile"], "email").to_ascii_lowercase()))
+        .collect();
+    let mut okta_members = BTreeSet::new();
+    let mut app_members = BTreeSet::new();
+    for (gid, members) in dump["group_members"].as_object().unwrap() {
+        for m in arr(members) {
+            let pair = format!("{gid}|{}", m.as_str().unwrap());
+            if group_kind(gid) == "app" { app_members.insert(pair) } else { okta_members.insert(pair) };
+        }
+    }
+    let mut user_app = BTreeSet::new();
+    for (aid, items) in dump["app_users"].as_object().unwrap() {
+        for au in arr(items) {
+            user_app.insert(format!("{}|{aid}", s(au, "id")));
+        }
+    }
+    let (mut okta_group_app, mut app_group_app) = (BTreeSet::new(), BTreeSet::new());
+    for (aid, items) in dump["app_groups"].as_object().unwrap() {
+        for ag in arr(items) {
+            let pair = format!("{}|{aid}", s(ag, "id"));
+            if group_kind(s(ag, "id")) == "app" { app_group_app.insert(pair) } else { okta_group_app.insert(pair) };
+        }
+    }
+    let role_key = |r: &Value| {
+        let t = s(r, "type");
+        let ident = if t == "CUSTOM" { s(r, "role") } else { t };
+        format!("okta_role:{host}:{ident}")
+    };
+    let mut roles = BTreeSet::new();
+    let (mut user_role, mut group_role) = (BTreeSet::new(), BTreeSet::new());
+    for r in arr(&dump["roles"]) {
+        roles.insert(role_key(r));
+        let pair = format!("{}|{}", s(r, "assignee"), role_key(r));
+        if s(r, "assignmentType") == "USER" { user_role.insert(pair) } else { group_role.insert(pair) };
+    }
+    let rules = set(arr(&dump["group_rules"]).iter().map(|r| s(r, "id").to_string()));
+    let mut manages = BTreeSet::new();
+    for r in arr(&dump["group_rules"]) {
+        for gid in arr(&r["actions"]["assignUserToGroups"]["groupIds"]) {
+            manages.insert(format!("{}|{}", s(r, "id"), gid.as_str().unwrap()));
+        }
+    }
+    let window = chrono::Utc::now() - chrono::Duration::days(90);
+    let app_ids = set(arr(&dump["apps"]).iter().map(|a| s(a, "id").to_string()));
+    let mut created = BTreeSet::new();
+    for e in arr(&dump["logs"]) {
+        let et = s(e, "eventType");
+        let uri = e.pointer("/debugContext/debugData/requestUri").and_then(Value::as_str).unwrap_or_default();
+        let creation = et == "application.lifecycle.create" || (et == "application.lifecycle.update" && uri.ends_with("_new_"));
+        let published = chrono::DateTime::parse_from_rfc3339(s(e, "published")).unwrap();
+        let actor = s(&e["actor"], "id");
+        let app = arr(&e["target"]).iter().find(|t| s(t, "type") == "AppInstance").map(|t| s(t, "id")).unwrap_or_default();
+        if creation && published > window && user_ids.contains(actor) && app_ids.contains(app) && s(&e["actor"], "type") == "User" {
+            created.insert(format!("{actor}|{app}"));
+        }
+    }
+    let has = |ids: &BTreeSet<String>| set(ids.iter().map(|i| format!("{account}|{i}")));
+    let okta_groups = set(groups.iter().filter(|g| !is_app_group(g)).map(|g| s(g, "id").to_string()));
+    let app_groups = set(groups.iter().filter(|g| is_app_group(g)).map(|g| s(g, "id").to_string()));
+    Expected {
+        nodes: vec![
+            ("okta_user", user_ids.clone()),
+            ("okta_user_group", okta_groups.clone()),
+            ("okta_app_user_group", app_groups.clone()),
+            ("okta_application", app_ids.clone()),
+            ("mfa_device", factors),
+            ("okta_role", roles),
+            ("okta_rule", rules.clone()),
+            ("okta_service", set([format!("okta_service:{host}:sso"), format!("okta_service:{host}:mfa")])),
+        ],
+        edges: vec![
+            ("okta_account_has_user", has(&user_ids)),
+            ("okta_account_has_user_group", has(&okta_groups)),
+            ("okta_account_has_app_user_group", has(&app_groups)),
+            ("okta_account_has_application", has(&app_ids)),
+            ("okta_account_has_rule", has(&rules)),
+            ("okta_user_group_has_user", okta_members),
+            ("okta_app_user_group_has_user", app_members),
+            ("okta_user_assigned_application", user_app),
+            ("okta_user_group_assigned_application", okta_group_app),
+            ("okta_app_user_group_assigned_application", app_group_app),
+            ("okta_user_assigned_mfa_device", user_factor),
+            ("okta_user_assigned_role", user_role),
+            ("okta_user_group_assigned_role", group_role),
+            ("okta_rule_manages_user_group", manages),
+            ("okta_user_created_application", created),
+            ("okta_user_is_employee", user_employee),
+            ("__employees", employees),
+        ],
+    }
+}
+
+async fn assert_graph_matches(g: &oktagraph::graph::Graph, server: &oktagraph::sim::SimServer) {
+    let org_lock = server.org();
+    let dump: Value = serde_json::from_str(&org_lock.read().await.dump_json()).unwrap();
+    let acct = account_key(server);
+    let host = acct.trim_start_matches("okta_account:").to_string();
+    let exp = expected(&dump, &acct, &host);
+    for (what, set) in exp.nodes.iter().chain(exp.edges.iter()) {
+        let may_be_empty = what.contains("app_user_group") || what.contains("app_group");
+        assert!(may_be_empty || !set.is_empty(), "the simulated org should have some {what}");
+    }
+    for (label, want) in &exp.nodes {
+        let got = set(node_keys(g, &acct, label).await);
+        assert_eq!(&got, want, "node keys of {label}");
+    }
+    for (rel, want) in &exp.edges {
+        if *rel == "__employees" {
+            let got = set(util::strings(g, "MATCH (:okta_user {_accountKey:$a})-[r:IS]->(e:employee) WHERE r._deleted = false RETURN DISTINCT e._key AS v", &[("a", &acct)]).await);
+            assert_eq!(&got, want, "employees");
+            continue;
+        }
+        let got = set(edge_pairs(g, &acct, rel).await);
+        assert_eq!(&got, want, "relationships {rel}");
+    }
+}
+
+#[tokio::test]
+async fn sync_builds_exactly_the_graph_the_org_implies() {
+    let g = util::graph().await;
+    let server = util::sim(120).await;
+    let acct = account_key(&server);
+    let summary = util::sync(&g, &util::job(&server, &server.super_admin_token(), "e2e")).await;
+    assert_eq!(summary.status, RunStatus::Success, "{:?}", summary.warnings);
+    assert_graph_matches(&g, &server).await;
+
+    // Spot checks: types and values.
+    let n = util::count(
+        &g,
+        "MATCH (u:okta_user:User {_accountKey:$a}) WHERE valueType(u.created) STARTS WITH 'ZONED DATETIME'
+           AND u.active = (u.status = 'ACTIVE') AND u.`tag.AccountName` = 'e2e' AND u.mobilePhone IS NULL
+         RETURN count(u) AS n",
+        &[("a", &acct)],
+    )
+    .await;
+    assert_eq!(n, 120, "every user has DATETIME created, active flag, tag, no phone number");
+    let aws = util::count(&g, "MATCH (:okta_user {_accountKey:$a})-[r:ASSIGNED]->(x:aws_iam_role:AccessRole) WHERE r._deleted = false RETURN count(DISTINCT x) AS n", &[("a", &acct)]).await;
+    assert!(aws > 0, "AWS roles from samlRoles");
+    let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'success'}) WHERE r.apiCalls > 0 AND r.created > 0 RETURN count(r) AS n", &[("a", &acct)]).await;
+    assert_eq!(run, 1, "a SyncRun records the run");
+    let sup = util::count(&g, "MATCH (a:okta_account {_key:$a}) WHERE a.supportEnabled IS NOT NULL AND a.companyName IS NOT NULL RETURN count(a) AS n", &[("a", &acct)]).await;
+    assert_eq!(sup, 1);
+    let secrets = util::count(&g, "MATCH (f:mfa_device {_accountKey:$a}) WHERE f.sharedSecret IS NOT NULL OR f.phoneNumber IS NOT NULL RETURN count(f) AS n", &[("a", &acct)]).await;
+    assert_eq!(secrets, 0, "no factor secrets stored");
+
+    // A second sync with no change in Okta changes nothing but _lastSeenOn and adds a SyncRun.
+    let before = util::snapshot(&g, &acct).await;
+    let summary = util::sync(&g, &util::job(&server, &server.super_admin_token(), "e2e")).await;
+    assert_eq!(summary.status, RunStatus::Success);
+    for (t, c) in &summary.counts {
+        assert_eq!((c.created, c.updated, c.deleted, c.undeleted), (0, 0, 0, 0), "{t} changed on a no-op sync");
+    }
+    let after = util::snapshot(&g, &acct).await;
+    assert_eq!(before.len(), after.len());
+    assert!(before == after, "a no-change sync leaves every property as it was");
+    cleanup(&g, &acct).await;
+}
+
+#[tokio::test]
+async fn changes_in_okta_become_exactly_those_updates_and_soft_deletes() {
+    let g = util::graph().await;
+    let server = util::sim(80).await;
+    let acct = account_key(&server);
+    let job = util::job(&server, &server.super_admin_token(), "changes");
+    util::sync(&g, &job).await;
+
+    // Pick the objects to change.
+    let (deprov, deleted_user, member, app_user, rule, factor_owner, titled) = {
+        let org_lock = server.org();
+        let mut org = org_lock.write().await;
+        let active: Vec<String> = org.users.values().filter(|u| u.status == "ACTIVE").map(|u| u.id.clone()).collect();
+        let with_factor = org.factors.iter().find(|(u, f)| !f.is_empty() && active.contains(u) && u.as_str() != active[0]).map(|(u, _)| u.clone()).unwrap();
+        let deleted_user = active.iter().find(|u| **u != with_factor && **u != active[0]).unwrap().clone();
+        let (gid, members) = org.group_members.iter().find(|(g, m)| m.len() > 1 && org.groups.get(g.as_str()).is_some_and(|x| x.kind != "BUILT_IN")).map(|(g, m)| (g.clone(), m.clone())).unwrap();
+        let member_uid = members.iter().find(|u| **u != deleted_user).unwrap().clone();
+        let (aid, au) = org.app_users.iter().find_map(|(a, m)| m.values().find(|x| x.id != deleted_user).map(|x| (a.clone(), x.id.clone()))).unwrap();
+        let rule = org.group_rules.values().next().unwrap().id.clone();
+        let titled = org.users.values().find(|u| u.profile.title.is_some() && u.id != deleted_user).unwrap().id.clone();
+        // user deprovisioned
+        let deprov = active[0].clone();
+        org.users.get_mut(&deprov).unwrap().status = "DEPROVISIONED".into();
+        // user deleted (with everything that pointed at them)
+        org.users.0.remove(&deleted_user);
+        for m in org.group_members.values_mut() {
+            m.remove(&deleted_user);
+        }
+        for m in org.app_users.values_mut() {
+            m.0.remove(&deleted_user);
+        }
+        org.factors.remove(&deleted_user);
+        org.roles.retain(|r| r.assignee != deleted_user);
+        org.logs.retain(|e| e.pointer("/actor/id").and_then(Value::as_str) != Some(deleted_user.as_str()));
+        // membership removed, app unassigned, rule deleted, factor removed, attribute removed
+        org.group_members.get_mut(&gid).unwrap().remove(&member_uid);
+        org.app_users.get_mut(&aid).unwrap().0.remove(&au);
+        org.group_rules.0.remove(&rule);
+        let f = org.factors.get_mut(&with_factor).unwrap().remove(0).id;
+        org.users.get_mut(&titled).unwrap().profile.title = None;
+        (deprov, deleted_user, (gid, member_uid), (aid, au), rule, (with_factor, f), titled)
+    };
+    let summary = util::sync(&g, &job).await;
+    assert_eq!(summary.status, RunStatus::Success, "{:?}", summary.warnings);
+    assert_graph_matches(&g, &server).await;
+
+    let q = |q: &'static str| q;
+    let one = |n: i64, what: &str| assert_eq!(n, 1, "{what}");
+    one(util::count(&g, q("MATCH (u:okta_user:Deleted {_key:$k}) WHERE u._deleted AND u._deletedOn IS NOT NULL RETURN count(u) AS n"), &[("k", &deleted_user)]).await, "deleted user soft-deleted");
+    one(util::count(&g, q("MATCH (u:okta_user {_key:$k, status:'DEPROVISIONED'}) WHERE NOT u:Deleted AND u.active = false RETURN count(u) AS n"), &[("k", &deprov)]).await, "deprovisioned user updated, kept");
+    one(util::count(&g, q("MATCH (:okta_user_group {_key:$g})-[r:HAS]->(:okta_user {_key:$u}) WHERE r._deleted RETURN count(r) AS n"), &[("g", &member.0), ("u", &member.1)]).await, "membership soft-deleted");
+    one(util::count(&g, q("MATCH (:okta_user {_key:$u})-[r:ASSIGNED]->(:okta_application {_key:$a}) WHERE r._deleted RETURN count(r) AS n"), &[("u", &app_user.1), ("a", &app_user.0)]).await, "app assignment soft-deleted");
+    one(util::count(&g, q("MATCH (r:okta_rule:Deleted {_key:$k}) RETURN count(r) AS n"), &[("k", &rule)]).await, "rule soft-deleted");
+    one(util::count(&g, q("MATCH (:okta_user {_key:$u})-[r:ASSIGNED]->(f:mfa_device:Deleted {_key:$f}) WHERE r._deleted RETURN count(f) AS n"), &[("u", &factor_owner.0), ("f", &factor_owner.1)]).await, "factor soft-deleted");
+    one(util::count(&g, q("MATCH (u:okta_user {_key:$k}) WHERE u.title IS NULL RETURN count(u) AS n"), &[("k", &titled)]).await, "removed attribute gone");
+    let users = &summary.counts["okta_user"];
+    assert_eq!((users.created, users.deleted), (0, 1));
+    assert!(users.updated >= 2, "deprovisioned and retitled users updated: {users:?}");
+    assert_eq!(summary.counts["okta_rule"].deleted, 1);
+
+    // The deleted user comes back: undeleted.
+    let restored = {
+        // The same id returns (Okta never reuses ids, but a restored directory entry does).
+        let org_lock = server.org();
+        let mut org = org_lock.write().await;
+        let mut u = org.users.values().next().unwrap().clone();
+        u.id = deleted_user.clone();
+        u.profile.login = format!("back-{}", u.profile.login);
+        u.profile.email = format!("back-{}", u.profile.email);
+        u.status = "ACTIVE".into();
+        org.users.put(u);
+        deleted_user.clone()
+    };
+    let summary = util::sync(&g, &job).await;
+    assert_eq!(summary.counts["okta_user"].undeleted, 1);
+    one(util::count(&g, q("MATCH (u:okta_user {_key:$k}) WHERE NOT u:Deleted AND u._deleted = false AND u._deletedOn IS NULL RETURN count(u) AS n"), &[("k", &restored)]).await, "returning user undeleted");
+    cleanup(&g, &acct).await;
+}
