@@ -36,8 +36,8 @@ fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     let mut factors = BTreeSet::new();
     let mut user_factor = BTreeSet::new();
     for (uid, fs) in dump["factors"].as_object().unwrap() {
-        if deprovisioned.contains(uid) {
-            continue; // factors are read for users that are not DEPROVISIONED
+        if deprovisioned.contains(uid) || !user_ids.contains(uid) {
+            continue; // factors are read for existing users that are not DEPROVISIONED
         }
         for f in arr(fs) {
             factors.insert(s(f, "id").to_string());
@@ -63,14 +63,14 @@ fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     let mut okta_members = BTreeSet::new();
     let mut app_members = BTreeSet::new();
     for (gid, members) in dump["group_members"].as_object().unwrap() {
-        for m in arr(members) {
+        for m in arr(members).iter().filter(|m| user_ids.contains(m.as_str().unwrap())) {
             let pair = format!("{gid}|{}", m.as_str().unwrap());
             if group_kind(gid) == "app" { app_members.insert(pair) } else { okta_members.insert(pair) };
         }
     }
     let mut user_app = BTreeSet::new();
     for (aid, items) in dump["app_users"].as_object().unwrap() {
-        for au in arr(items) {
+        for au in arr(items).iter().filter(|au| user_ids.contains(s(au, "id"))) {
             user_app.insert(format!("{}|{aid}", s(au, "id")));
         }
     }
@@ -156,10 +156,6 @@ async fn assert_graph_matches(g: &oktagraph::graph::Graph, server: &oktagraph::s
     let acct = account_key(server);
     let host = acct.trim_start_matches("okta_account:").to_string();
     let exp = expected(&dump, &acct, &host);
-    for (what, set) in exp.nodes.iter().chain(exp.edges.iter()) {
-        let may_be_empty = what.contains("app_user_group") || what.contains("app_group");
-        assert!(may_be_empty || !set.is_empty(), "the simulated org should have some {what}");
-    }
     for (label, want) in &exp.nodes {
         let got = set(node_keys(g, &acct, label).await);
         assert_eq!(&got, want, "node keys of {label}");
@@ -183,6 +179,13 @@ async fn sync_builds_exactly_the_graph_the_org_implies() {
     let summary = util::sync(&g, &util::job(&server, &server.super_admin_token(), "e2e")).await;
     assert_eq!(summary.status, RunStatus::Success, "{:?}", summary.warnings);
     assert_graph_matches(&g, &server).await;
+    let org_lock = server.org();
+    let dump: Value = serde_json::from_str(&org_lock.read().await.dump_json()).unwrap();
+    let exp = expected(&dump, &acct, acct.trim_start_matches("okta_account:"));
+    for (what, set) in exp.nodes.iter().chain(exp.edges.iter()) {
+        let may_be_empty = what.contains("app_user_group") || what.contains("app_group");
+        assert!(may_be_empty || !set.is_empty(), "the simulated org should have some {what}, or the test proves little");
+    }
 
     // Spot checks: types and values.
     let n = util::count(
@@ -293,4 +296,194 @@ async fn changes_in_okta_become_exactly_those_updates_and_soft_deletes() {
     assert_eq!(summary.counts["okta_user"].undeleted, 1);
     one(util::count(&g, q("MATCH (u:okta_user {_key:$k}) WHERE NOT u:Deleted AND u._deleted = false AND u._deletedOn IS NULL RETURN count(u) AS n"), &[("k", &restored)]).await, "returning user undeleted");
     cleanup(&g, &acct).await;
+}
+
+#[tokio::test]
+async fn created_edges_outlive_the_log_window_but_vanished_recent_events_are_swept() {
+    let g = util::graph().await;
+    let server = util::sim(40).await;
+    let acct = account_key(&server);
+    let job = util::job(&server, &server.super_admin_token(), "window");
+    {
+        // Two recent creation events by real users for two apps.
+        let org_lock = server.org();
+        let mut org = org_lock.write().await;
+        let actor = org.users.values().find(|u| u.status == "ACTIVE").unwrap().clone();
+        let apps: Vec<String> = org.apps.values().take(2).map(|a| a.id.clone()).collect();
+        org.logs.retain(|e| e["eventType"] != "application.lifecycle.create" && e["eventType"] != "application.lifecycle.update");
+        for (i, app) in apps.iter().enumerate() {
+            let when = (chrono::Utc::now() - chrono::Duration::days(10 + i as i64)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+            org.logs.push(serde_json::json!({
+                "uuid": format!("evt-window-{i}"), "published": when, "eventType": "application.lifecycle.create", "version": "0",
+                "severity": "INFO", "displayMessage": "Create application", "outcome": {"result": "SUCCESS"},
+                "actor": {"id": actor.id, "type": "User", "alternateId": actor.profile.login, "displayName": "x"},
+                "target": [{"id": app, "type": "AppInstance", "alternateId": "app", "displayName": "app"}]
+            }));
+        }
+        org.sort_logs();
+    }
+    util::sync(&g, &job).await;
+    let edges = edge_pairs(&g, &acct, "okta_user_created_application").await;
+    assert!(edges.len() >= 2, "need two CREATED edges, got {edges:?}");
+    let (old, recent) = (edges[0].clone(), edges[1].clone());
+    let (old_actor, old_app) = old.split_once('|').unwrap();
+    let (recent_actor, recent_app) = recent.split_once('|').unwrap();
+    // The first edge's evidence is from long ago (as if synced 100 days back) and has aged out of the log;
+    // the second's event vanished from a log that still covers its time.
+    g.run(
+        neo4rs::query("MATCH (:okta_user {_key:$u})-[r:CREATED]->(:okta_application {_key:$a}) SET r.createdOn = datetime() - duration({days: 100})")
+            .param("u", old_actor)
+            .param("a", old_app),
+        "age",
+    )
+    .await
+    .unwrap();
+    {
+        let org_lock = server.org();
+        let mut org = org_lock.write().await;
+        org.logs.retain(|e| {
+            let app = e["target"].as_array().and_then(|t| t.iter().find(|x| x["type"] == "AppInstance")).and_then(|x| x["id"].as_str()).unwrap_or_default().to_string();
+            app != old_app && app != recent_app
+        });
+    }
+    let summary = util::sync(&g, &job).await;
+    assert_eq!(summary.status, RunStatus::Success);
+    let live = edge_pairs(&g, &acct, "okta_user_created_application").await;
+    assert!(live.contains(&old), "an edge whose event aged out survives: {live:?}");
+    assert!(!live.contains(&recent), "an edge inside the window whose event vanished is swept");
+    let n = util::count(&g, "MATCH (:okta_user {_key:$u})-[r:CREATED]->(:okta_application {_key:$a}) WHERE r._deleted AND r._deletedOn IS NOT NULL RETURN count(r) AS n", &[("u", recent_actor), ("a", recent_app)]).await;
+    assert_eq!(n, 1);
+    // And later syncs keep it that way.
+    util::sync(&g, &job).await;
+    assert!(edge_pairs(&g, &acct, "okta_user_created_application").await.contains(&old));
+    cleanup(&g, &acct).await;
+}
+
+#[tokio::test]
+async fn a_read_only_token_keeps_roles_and_support_status_and_warns() {
+    let g = util::graph().await;
+    let server = util::sim(50).await;
+    let acct = account_key(&server);
+    util::sync(&g, &util::job(&server, &server.super_admin_token(), "ro")).await;
+    let roles_before = edge_pairs(&g, &acct, "okta_user_assigned_role").await;
+    let group_roles_before = edge_pairs(&g, &acct, "okta_user_group_assigned_role").await;
+    assert!(!roles_before.is_empty());
+    let support_before = util::strings(&g, "MATCH (a:okta_account {_key:$a}) RETURN toString(a.supportEnabled) + '/' + coalesce(toString(a.supportExpiresOn), '-') AS v", &[("a", &acct)]).await;
+    // Roles change in Okta, but this token cannot see it.
+    {
+        let org_lock = server.org();
+        org_lock.write().await.roles.clear();
+    }
+    let summary = util::sync(&g, &util::job(&server, &server.readonly_token(), "ro")).await;
+    assert_eq!(summary.status, RunStatus::Success, "permission gaps are warnings: {:?}", summary.warnings);
+    let roles_step = summary.steps.iter().find(|s| s.name == "roles").unwrap();
+    assert!(!roles_step.complete && roles_step.forbidden);
+    assert!(summary.warnings.iter().any(|w| w.starts_with("roles:")), "{:?}", summary.warnings);
+    assert!(summary.warnings.iter().any(|w| w.contains("support")), "{:?}", summary.warnings);
+    assert_eq!(edge_pairs(&g, &acct, "okta_user_assigned_role").await, roles_before, "role edges untouched");
+    assert_eq!(edge_pairs(&g, &acct, "okta_user_group_assigned_role").await, group_roles_before);
+    assert_eq!(node_keys(&g, &acct, "okta_role").await.is_empty(), false);
+    let support_after = util::strings(&g, "MATCH (a:okta_account {_key:$a}) RETURN toString(a.supportEnabled) + '/' + coalesce(toString(a.supportExpiresOn), '-') AS v", &[("a", &acct)]).await;
+    assert_eq!(support_before, support_after, "support status kept");
+    let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun) WHERE 'roles' IN r.incompleteSteps AND size(r.warnings) > 0 RETURN count(r) AS n", &[("a", &acct)]).await;
+    assert_eq!(run, 1, "the run record names the skipped step");
+    // Everything else synced.
+    assert_eq!(summary.steps.iter().filter(|s| !s.complete).map(|s| s.name).collect::<Vec<_>>(), vec!["roles"]);
+    cleanup(&g, &acct).await;
+}
+
+#[tokio::test]
+async fn a_failing_required_step_sweeps_nothing_it_produces() {
+    let g = util::graph().await;
+    let server = util::sim(50).await;
+    let acct = account_key(&server);
+    let job = util::job(&server, &server.super_admin_token(), "fail");
+    util::sync(&g, &job).await;
+    let groups_before = node_keys(&g, &acct, "okta_user_group").await;
+    let members_before = edge_pairs(&g, &acct, "okta_user_group_has_user").await;
+    {
+        // Okta changes: a group and its memberships vanish, but listing groups now fails.
+        let org_lock = server.org();
+        let mut org = org_lock.write().await;
+        let gid = org.groups.values().find(|g| g.kind == "OKTA_GROUP").unwrap().id.clone();
+        org.groups.0.remove(&gid);
+        org.group_members.remove(&gid);
+    }
+    server.set_faults(oktagraph::sim::Faults { fail_paths: vec!["/api/v1/groups".into()], ..Default::default() });
+    let summary = util::sync(&g, &job).await;
+    assert_eq!(summary.status, RunStatus::Partial, "{:?}", summary.warnings);
+    assert_eq!(oktagraph::cli::exit_code_of(&summary), 1);
+    for step in ["groups", "memberships", "rules"] {
+        assert!(!summary.steps.iter().find(|s| s.name == step).unwrap().complete, "{step} incomplete");
+    }
+    assert!(summary.steps.iter().find(|s| s.name == "users").unwrap().complete);
+    assert_eq!(node_keys(&g, &acct, "okta_user_group").await, groups_before, "groups not swept");
+    assert_eq!(edge_pairs(&g, &acct, "okta_user_group_has_user").await, members_before, "memberships not swept");
+    let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'partial'}) RETURN count(r) AS n", &[("a", &acct)]).await;
+    assert_eq!(run, 1);
+    // Once Okta answers again, the next sync converges.
+    server.set_faults(oktagraph::sim::Faults::default());
+    let summary = util::sync(&g, &job).await;
+    assert_eq!(summary.status, RunStatus::Success);
+    assert_graph_matches(&g, &server).await;
+    cleanup(&g, &acct).await;
+}
+
+#[tokio::test]
+async fn two_accounts_in_one_database_stay_isolated() {
+    let g = util::graph().await;
+    let (a, b) = (util::sim(40).await, util::sim(40).await);
+    let (ka, kb) = (account_key(&a), account_key(&b));
+    let (ja, jb) = (util::job(&a, &a.super_admin_token(), "acct-a"), util::job(&b, &b.super_admin_token(), "acct-b"));
+    util::sync(&g, &ja).await;
+    util::sync(&g, &jb).await;
+    let b_before = util::snapshot(&g, &kb).await;
+    {
+        let org_lock = a.org();
+        let mut org = org_lock.write().await;
+        let uid = org.users.values().next().unwrap().id.clone();
+        org.users.0.remove(&uid);
+        for m in org.group_members.values_mut() {
+            m.remove(&uid);
+        }
+        org.roles.retain(|r| r.assignee != uid);
+        org.factors.remove(&uid);
+        for m in org.app_users.values_mut() {
+            m.0.remove(&uid);
+        }
+        org.group_rules.0.clear();
+    }
+    let s = util::sync(&g, &ja).await;
+    assert!(s.counts["okta_user"].deleted == 1 && s.counts["okta_rule"].deleted > 0);
+    assert_eq!(util::snapshot(&g, &kb).await, b_before, "syncing A never changes B");
+    assert_graph_matches(&g, &a).await;
+    assert_graph_matches(&g, &b).await;
+    let a_before = util::snapshot(&g, &ka).await;
+    util::sync(&g, &jb).await;
+    assert_eq!(util::snapshot(&g, &ka).await, a_before, "syncing B never changes A");
+    cleanup(&g, &ka).await;
+    cleanup(&g, &kb).await;
+}
+
+#[test]
+fn demo_runs_from_the_command_line() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let seed = util::unique_seed().to_string();
+    let out = std::process::Command::new(util::bin())
+        .args(["demo", "--users", "30", "--port", &port.to_string(), "--seed", &seed])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("sync success") && stdout.contains("http://127.0.0.1:7474/browser/"), "{stdout}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let g = util::graph().await;
+        let acct = format!("okta_account:127.0.0.1:{port}");
+        assert_eq!(node_keys(&g, &acct, "okta_user").await.len(), 30);
+        cleanup(&g, &acct).await;
+    });
 }

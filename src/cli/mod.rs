@@ -11,6 +11,11 @@ mod progress;
 
 pub use args::{Cli, Command, GlobalArgs};
 
+/// The process exit code a finished sync maps to (SPEC §5).
+pub fn exit_code_of(summary: &crate::sync::SyncSummary) -> i32 {
+    commands::exit_code(summary) as i32
+}
+
 use crate::error::{CliError, ExitCode};
 use clap::Parser;
 
