@@ -382,7 +382,7 @@ async fn a_read_only_token_keeps_roles_and_support_status_and_warns() {
     assert!(summary.warnings.iter().any(|w| w.contains("support")), "{:?}", summary.warnings);
     assert_eq!(edge_pairs(&g, &acct, "okta_user_assigned_role").await, roles_before, "role edges untouched");
     assert_eq!(edge_pairs(&g, &acct, "okta_user_group_assigned_role").await, group_roles_before);
-    assert_eq!(node_keys(&g, &acct, "okta_role").await.is_empty(), false);
+    assert!(!node_keys(&g, &acct, "okta_role").await.is_empty());
     let support_after = util::strings(&g, "MATCH (a:okta_account {_key:$a}) RETURN toString(a.supportEnabled) + '/' + coalesce(toString(a.supportExpiresOn), '-') AS v", &[("a", &acct)]).await;
     assert_eq!(support_before, support_after, "support status kept");
     let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun) WHERE 'roles' IN r.incompleteSteps AND size(r.warnings) > 0 RETURN count(r) AS n", &[("a", &acct)]).await;
