@@ -59,6 +59,12 @@ impl Alerts {
                 rules.push(rule);
             }
         }
+        // Every rule is evaluated per account: `$account` is always a parameter.
+        for r in &mut rules {
+            if !r.params.iter().any(|(n, _)| n == "account") {
+                r.params.push(("account".into(), None));
+            }
+        }
         let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?;
         Ok(Alerts { rules, stdout: s.stdout, jsonl: s.jsonl.clone(), webhook: s.webhook.clone(), http })
     }

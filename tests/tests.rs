@@ -4,4 +4,5 @@ mod util;
 
 mod graph_basics;
 mod graph_writer;
+mod queries_alerts;
 mod sync_e2e;

@@ -3,4 +3,4 @@
 // description: Okta Support access to the org was enabled.
 MATCH (a:okta_account {_key: $account})
 WHERE a.supportEnabled = true
-RETURN a._key AS account, toString(a.supportExpiresOn) AS expiresOn
+RETURN a._key AS account

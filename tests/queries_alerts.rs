@@ -1,0 +1,130 @@
+//! Issue 5: every shipped query answers on a synced simulated org; alerts fire once per change.
+
+use crate::util::{self, account_key, cleanup};
+use oktagraph::alerts::Alerts;
+use oktagraph::config::AlertSettings;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+#[tokio::test]
+async fn every_shipped_query_returns_rows_on_a_synced_org() {
+    let g = util::graph().await;
+    let server = util::sim(150).await;
+    let acct = account_key(&server);
+    util::sync(&g, &util::job(&server, &server.super_admin_token(), "queries")).await;
+    for q in oktagraph::queries::shipped_queries() {
+        let mut params = BTreeMap::new();
+        params.insert("account".to_string(), acct.clone());
+        let r = oktagraph::queries::run(&g, &q, &params).await.unwrap_or_else(|e| panic!("{}: {e}", q.name));
+        assert!(!r.rows.is_empty(), "query {} returned nothing", q.name);
+        assert!(r.rows.iter().all(|row| row.len() == r.columns.len()));
+    }
+    // Semantics spot checks against the org itself.
+    let org_lock = server.org();
+    let org = org_lock.read().await;
+    let run = |name: &str| {
+        let q = oktagraph::queries::shipped_queries().into_iter().find(|q| q.name == name).unwrap();
+        let mut params = BTreeMap::new();
+        params.insert("account".to_string(), acct.clone());
+        let g = g.clone();
+        async move { oktagraph::queries::run(&g, &q, &params).await.unwrap() }
+    };
+    let not_people = run("users-not-people").await;
+    for row in not_people.objects() {
+        let login = row["login"].as_str().unwrap();
+        let u = org.users.values().find(|u| u.profile.login == login).unwrap();
+        let t = u.profile.user_type.clone().unwrap_or_default().to_ascii_lowercase();
+        assert!(["service", "bot", "generic"].contains(&t.as_str()) || u.profile.email.is_empty(), "{login} is a person");
+    }
+    let inactive = run("inactive-users-with-apps").await;
+    for row in inactive.objects() {
+        assert!(["DEPROVISIONED", "SUSPENDED"].contains(&row["status"].as_str().unwrap()));
+    }
+    let supers = run("super-admins").await;
+    let want: std::collections::BTreeSet<String> = org
+        .roles
+        .iter()
+        .filter(|r| r.role_type == "SUPER_ADMIN" && r.assignment_type == "USER")
+        .filter_map(|r| org.users.get(r.assignee.as_str()).map(|u| u.profile.login.clone()))
+        .collect();
+    let got: std::collections::BTreeSet<String> = supers.objects().iter().map(|r| r["login"].as_str().unwrap().to_string()).collect();
+    assert!(want.is_subset(&got), "direct super admins {want:?} all listed in {got:?}");
+    drop(org);
+    cleanup(&g, &acct).await;
+}
+
+/// A webhook receiver on loopback that records every POSTed body.
+async fn receiver() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let store = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+            let store = store.clone();
+            async move {
+                store.lock().unwrap().push(body);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    (url, got)
+}
+
+#[tokio::test]
+async fn a_new_super_admin_without_mfa_alerts_exactly_once() {
+    let g = util::graph().await;
+    let server = util::sim(60).await;
+    let acct = account_key(&server);
+    let job = util::job(&server, &server.super_admin_token(), "alerts");
+    let (url, posted) = receiver().await;
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("alerts.jsonl");
+    let settings = AlertSettings {
+        dir: None,
+        stdout: false,
+        jsonl: Some(jsonl.clone()),
+        webhook: Some(secrecy::SecretString::from(url)),
+    };
+    let alerts = Alerts::from_settings(&settings).unwrap();
+
+    util::sync(&g, &job).await;
+    let first = alerts.evaluate(&g, &acct, "alerts").await.unwrap();
+    assert!(first.is_empty(), "the first evaluation records a baseline: {first:?}");
+
+    // A user with no role and no factor becomes a super admin.
+    let uid = {
+        let org_lock = server.org();
+        let mut org = org_lock.write().await;
+        let admins: Vec<String> = org.roles.iter().map(|r| r.assignee.clone()).collect();
+        let u = org.users.values().find(|u| u.status == "ACTIVE" && !admins.contains(&u.id)).unwrap().id.clone();
+        org.factors.remove(&u);
+        let mut r = org.roles.iter().find(|r| r.role_type == "SUPER_ADMIN").unwrap().clone();
+        r.id = "ra1newsuperadmin0001".into();
+        r.assignee = u.clone();
+        r.assignment_type = "USER".into();
+        org.roles.push(r);
+        u
+    };
+    let s = util::sync(&g, &job).await;
+    assert_eq!(s.status, oktagraph::sync::RunStatus::Success);
+    let raised = alerts.evaluate(&g, &acct, "alerts").await.unwrap();
+    let mut rules: Vec<&str> = raised.iter().map(|a| a.rule.as_str()).collect();
+    rules.sort();
+    assert_eq!(rules, vec!["admin-without-mfa", "new-super-admin"], "{raised:?}");
+    assert!(raised.iter().all(|a| a.row["userId"] == uid.as_str() && a.severity == "high"));
+    let bodies = posted.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1, "one webhook delivery");
+    assert_eq!(bodies[0]["alerts"].as_array().unwrap().len(), 2);
+    let lines = std::fs::read_to_string(&jsonl).unwrap();
+    assert_eq!(lines.lines().count(), 2);
+
+    // No change, no alerts.
+    util::sync(&g, &job).await;
+    assert!(alerts.evaluate(&g, &acct, "alerts").await.unwrap().is_empty());
+    assert_eq!(posted.lock().unwrap().len(), 1);
+    g.run(neo4rs::query("MATCH (s:AlertState {accountKey:$a}) DELETE s").param("a", acct.as_str()), "cleanup").await.unwrap();
+    cleanup(&g, &acct).await;
+}
