@@ -2,6 +2,7 @@
 
 mod util;
 
+mod cli;
 mod graph_basics;
 mod graph_writer;
 mod queries_alerts;
