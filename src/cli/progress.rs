@@ -49,10 +49,14 @@ impl Reporter for ProgressReporter {
         }
     }
 
-    fn step_items(&self, step: &str, items: u64) {
+    fn step_items(&self, step: &str, items: u64, api: &crate::okta::BucketStats) {
         if let Ok(bars) = self.bars.lock() {
             if let Some((b, _)) = bars.get(step) {
-                b.set_message(format!("{items} items"));
+                b.set_message(format!(
+                    "{items} items · {} Okta calls so far · {:.1}s waited for rate limits",
+                    api.requests,
+                    api.rate_limit_wait_ms as f64 / 1000.0
+                ));
             }
         }
     }

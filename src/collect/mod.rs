@@ -21,7 +21,8 @@ use tokio::sync::{mpsc, watch};
 /// Progress events for whoever shows them (the CLI draws bars; tests ignore them).
 pub trait Reporter: Send + Sync {
     fn step_started(&self, _step: &str) {}
-    fn step_items(&self, _step: &str, _items: u64) {}
+    /// `items` read so far by the step; `api` is the client's running totals (calls, waits) for context.
+    fn step_items(&self, _step: &str, _items: u64, _api: &crate::okta::BucketStats) {}
     fn step_finished(&self, _step: &str, _outcome: &StepOutcome) {}
 }
 
@@ -189,6 +190,10 @@ impl Collector {
         outcome
     }
 
+    fn progress(&self, step: &str, items: u64) {
+        self.reporter.step_items(step, items, &self.client.stats().total());
+    }
+
     async fn send(&self, records: Records) -> StepResult {
         if records.is_empty() {
             return Ok(());
@@ -231,7 +236,7 @@ impl Collector {
                 recs.extend(f(item));
             }
             *items += page.len() as u64;
-            self.reporter.step_items(step, *items);
+            self.progress(step, *items);
             self.send(recs).await?;
         }
         Ok(())
@@ -363,7 +368,7 @@ impl Collector {
                 .map(|u| model::membership(&self.ctx, g.kind, &g.id, u))
                 .collect();
             *items += edges.len() as u64;
-            self.reporter.step_items("memberships", *items);
+            self.progress("memberships", *items);
             self.send(Records { nodes: vec![], edges }).await?;
         }
         Ok(())
@@ -415,7 +420,7 @@ impl Collector {
                 recs.extend(model::app_group(&self.ctx, &app, self.group_kind(gid), ag).unwrap_or_default());
             }
             *items += (users.len() + groups.len()) as u64;
-            self.reporter.step_items("app_assignments", *items);
+            self.progress("app_assignments", *items);
             self.send(recs).await?;
         }
         Ok(())
@@ -444,11 +449,11 @@ impl Collector {
             }
             *items += 1;
             if recs.len() >= 2000 {
-                self.reporter.step_items("factors", *items);
+                self.progress("factors", *items);
                 self.send(std::mem::take(&mut recs)).await?;
             }
         }
-        self.reporter.step_items("factors", *items);
+        self.progress("factors", *items);
         self.send(recs).await
     }
 
@@ -490,7 +495,7 @@ impl Collector {
                 Err(e) => return Err(StepFailure::Okta(e)),
             }
         }
-        self.reporter.step_items("roles", *items);
+        self.progress("roles", *items);
         self.send(recs).await
     }
 
@@ -525,7 +530,7 @@ impl Collector {
                     created.entry((actor, app)).and_modify(|w| *w = (*w).min(when)).or_insert(when);
                 }
             }
-            self.reporter.step_items("system_log", *items);
+            self.progress("system_log", *items);
         }
         let edges = created.into_iter().map(|((actor, app), when)| model::created_edge(&self.ctx, &actor, &app, when)).collect();
         self.send(Records { nodes: vec![], edges }).await

@@ -545,6 +545,12 @@ fn check_org_url(raw: &str) -> Result<String, String> {
     if url.is_empty() {
         return Err("is empty; expected e.g. https://acme.okta.com".into());
     }
+    // The okta module's rules (https only outside loopback, no path, a valid host), reported with the
+    // file position of the value.
+    crate::okta::normalize_org_url(url).map_err(|e| match e {
+        crate::okta::OktaError::Config(m) => m,
+        other => other.to_string(),
+    })?;
     Ok(url.to_string())
 }
 
