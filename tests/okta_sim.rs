@@ -75,7 +75,12 @@ async fn list_ids(c: &OktaClient, path: &str, key: &str) -> (Vec<String>, usize)
 /// The listed ids are exactly `expected`, each once.
 fn assert_once(what: &str, got: &[String], expected: &BTreeSet<String>) {
     let set: BTreeSet<String> = got.iter().cloned().collect();
-    assert_eq!(set.len(), got.len(), "{what}: duplicates in {} items", got.len());
+    assert_eq!(
+        set.len(),
+        got.len(),
+        "{what}: duplicates in {} items",
+        got.len()
+    );
     let missing: Vec<_> = expected.difference(&set).take(5).collect();
     let extra: Vec<_> = set.difference(expected).take(5).collect();
     assert!(
@@ -152,18 +157,29 @@ async fn check_lists(c: &OktaClient, e: &Expected, factor_users: usize) {
     assert_eq!(pages, e.active_users.len().div_ceil(200), "users pages");
 
     let (dep, _) = list_ids(c, DEPROVISIONED, "id").await;
-    assert!(!e.deprovisioned.is_empty(), "the org has DEPROVISIONED users");
+    assert!(
+        !e.deprovisioned.is_empty(),
+        "the org has DEPROVISIONED users"
+    );
     assert_once("DEPROVISIONED users", &dep, &e.deprovisioned);
 
     let (gid, members) = &e.big_group;
     let (got, pages) = list_ids(c, &format!("/api/v1/groups/{gid}/users?limit=200"), "id").await;
     assert_once("group members", &got, members);
-    assert!(pages > 1, "group members span pages ({} members)", members.len());
+    assert!(
+        pages > 1,
+        "group members span pages ({} members)",
+        members.len()
+    );
 
     let (aid, app_users) = &e.big_app;
     let (got, pages) = list_ids(c, &format!("/api/v1/apps/{aid}/users?limit=20"), "id").await;
     assert_once("app users", &got, app_users);
-    assert!(pages > 1, "app users span pages ({} users)", app_users.len());
+    assert!(
+        pages > 1,
+        "app users span pages ({} users)",
+        app_users.len()
+    );
 
     let got: Vec<String> = c
         .list_body_paged::<Value>("/api/v1/iam/assignees/users?limit=3")
@@ -200,7 +216,10 @@ async fn every_item_of_every_paged_list_once() {
 
     // A bounded System Log query (since + until) pages until the last event and stops.
     let now = chrono::Utc::now();
-    let (since, until) = (now - chrono::Duration::days(80), now - chrono::Duration::days(1));
+    let (since, until) = (
+        now - chrono::Duration::days(80),
+        now - chrono::Duration::days(1),
+    );
     let want: BTreeSet<String> = {
         let org = s.org();
         let org = org.read().await;
@@ -224,7 +243,11 @@ async fn every_item_of_every_paged_list_once() {
     assert_eq!(pages, want.len().div_ceil(100).max(1));
 
     let st = c.stats().total();
-    assert_eq!((st.retries, st.errors, st.rate_limited), (0, 0, 0), "{st:?}");
+    assert_eq!(
+        (st.retries, st.errors, st.rate_limited),
+        (0, 0, 0),
+        "{st:?}"
+    );
     s.shutdown().await;
 }
 
@@ -269,7 +292,11 @@ async fn rate_limit_429s_are_waited_out_without_losing_items() {
     burn_users_window(&s, &token, &probe).await;
     let mut pages = Box::pin(c.list_pages::<Value>("/api/v1/users?limit=25"));
     let mut got: Vec<String> = Vec::new();
-    let first = pages.next().await.expect("a page").expect("first page after a 429");
+    let first = pages
+        .next()
+        .await
+        .expect("a page")
+        .expect("first page after a 429");
     got.extend(first.iter().map(|v| id_of(v, "id")));
     // The client now believes most of the new window is left; take it away again.
     burn_users_window(&s, &token, &probe).await;
@@ -287,7 +314,10 @@ async fn rate_limit_429s_are_waited_out_without_losing_items() {
     );
     assert!(users.rate_limited >= 2, "{users:?}");
     assert_eq!(users.errors, 0);
-    assert!(users.rate_limit_wait_ms >= 1000, "waited for the windows: {users:?}");
+    assert!(
+        users.rate_limit_wait_ms >= 1000,
+        "waited for the windows: {users:?}"
+    );
     s.shutdown().await;
 }
 
@@ -318,10 +348,7 @@ async fn faults_are_retried_with_complete_results() {
 
     let sim = s.stats();
     let st = c.stats().total();
-    println!(
-        "faults: injected {:?}; client {st:?}",
-        sim.faults_by_kind
-    );
+    println!("faults: injected {:?}; client {st:?}", sim.faults_by_kind);
     for kind in ["5xx", "drop", "malformed"] {
         assert!(
             sim.faults_by_kind.get(kind).copied().unwrap_or(0) > 0,
@@ -330,7 +357,10 @@ async fn faults_are_retried_with_complete_results() {
         );
     }
     assert_eq!(st.errors, 0);
-    assert_eq!(st.retries, sim.faults_injected, "one retry per injected fault");
+    assert_eq!(
+        st.retries, sim.faults_injected,
+        "one retry per injected fault"
+    );
     s.shutdown().await;
 }
 
@@ -346,7 +376,10 @@ async fn auth_permission_and_not_found_errors_are_typed() {
     };
 
     let bad = OktaClient::new(config(&s, ssws(format!("00{}", "x".repeat(40))))).unwrap();
-    let err = bad.get_json::<Vec<Value>>("/api/v1/users").await.unwrap_err();
+    let err = bad
+        .get_json::<Vec<Value>>("/api/v1/users")
+        .await
+        .unwrap_err();
     assert!(err.is_auth(), "{err:?}");
     assert_eq!(err.error_code(), Some("E0000011"));
 
@@ -359,7 +392,10 @@ async fn auth_permission_and_not_found_errors_are_typed() {
     s.revoke_token(&token);
     let err = pages.next().await.unwrap().unwrap_err();
     assert!(err.is_auth(), "{err:?}");
-    assert!(pages.next().await.is_none(), "the stream ends after the error");
+    assert!(
+        pages.next().await.is_none(),
+        "the stream ends after the error"
+    );
     assert!(!err.to_string().contains(&token));
 
     let ro = OktaClient::new(config(&s, ssws(s.readonly_token()))).unwrap();
@@ -372,7 +408,9 @@ async fn auth_permission_and_not_found_errors_are_typed() {
         assert_eq!(err.error_code(), Some("E0000006"));
     }
     // ...while the same token may read users.
-    ro.get_json::<Vec<Value>>("/api/v1/users?limit=5").await.unwrap();
+    ro.get_json::<Vec<Value>>("/api/v1/users?limit=5")
+        .await
+        .unwrap();
 
     let err = ro
         .get_json::<Vec<Value>>("/api/v1/users/00uNOSUCHUSER0000000/factors")
@@ -385,7 +423,10 @@ async fn auth_permission_and_not_found_errors_are_typed() {
         assert_eq!(st.retries, 0, "typed errors are not retried: {st:?}");
     }
     let sim = s.stats();
-    assert_eq!((sim.unauthorized_401, sim.forbidden_403, sim.not_found_404), (2, 2, 1));
+    assert_eq!(
+        (sim.unauthorized_401, sim.forbidden_403, sim.not_found_404),
+        (2, 2, 1)
+    );
     s.shutdown().await;
 }
 
@@ -402,12 +443,10 @@ async fn oauth_token_is_fetched_once_and_scopes_are_enforced() {
     let ids: Vec<String> = e.active_users.iter().take(60).cloned().collect();
 
     let c = OktaClient::new(config(&s, oauth("0oaRSA", RSA_PRIV, READ_SCOPES))).unwrap();
-    let results = futures::future::join_all(
-        ids.iter().map(|id| {
-            let (c, path) = (c.clone(), format!("/api/v1/users/{id}"));
-            async move { c.get_json::<Value>(&path).await }
-        }),
-    )
+    let results = futures::future::join_all(ids.iter().map(|id| {
+        let (c, path) = (c.clone(), format!("/api/v1/users/{id}"));
+        async move { c.get_json::<Value>(&path).await }
+    }))
     .await;
     for (id, r) in ids.iter().zip(results) {
         assert_eq!(id_of(&r.expect("user"), "id"), *id);
@@ -422,7 +461,10 @@ async fn oauth_token_is_fetched_once_and_scopes_are_enforced() {
 
     // EC key; the app has no super-admin role: users yes, roles 403.
     let ec = OktaClient::new(config(&s, oauth("0oaEC", EC_PRIV, READ_SCOPES))).unwrap();
-    let res = futures::future::join_all((0..20).map(|_| ec.get_json::<Vec<Value>>("/api/v1/users?limit=2"))).await;
+    let res = futures::future::join_all(
+        (0..20).map(|_| ec.get_json::<Vec<Value>>("/api/v1/users?limit=2")),
+    )
+    .await;
     assert!(res.iter().all(Result::is_ok));
     let err = ec
         .get_json::<Vec<Value>>(&format!("/api/v1/users/{}/roles", ids[0]))
@@ -432,16 +474,28 @@ async fn oauth_token_is_fetched_once_and_scopes_are_enforced() {
     assert_eq!(ec.stats().token_requests, 1);
 
     // A token granted only okta.users.read: users yes, groups 403 E0000006.
-    let narrow =
-        OktaClient::new(config(&s, oauth("0oaUSERS", RSA_PRIV, &["okta.users.read"]))).unwrap();
-    narrow.get_json::<Vec<Value>>("/api/v1/users?limit=2").await.unwrap();
-    let err = narrow.get_json::<Vec<Value>>("/api/v1/groups").await.unwrap_err();
+    let narrow = OktaClient::new(config(
+        &s,
+        oauth("0oaUSERS", RSA_PRIV, &["okta.users.read"]),
+    ))
+    .unwrap();
+    narrow
+        .get_json::<Vec<Value>>("/api/v1/users?limit=2")
+        .await
+        .unwrap();
+    let err = narrow
+        .get_json::<Vec<Value>>("/api/v1/groups")
+        .await
+        .unwrap_err();
     assert!(err.is_forbidden(), "{err:?}");
     assert_eq!(err.error_code(), Some("E0000006"));
 
     // Asking for a scope the app was not granted fails at the token endpoint, as an auth error.
     let greedy = OktaClient::new(config(&s, oauth("0oaUSERS", RSA_PRIV, READ_SCOPES))).unwrap();
-    let err = greedy.get_json::<Vec<Value>>("/api/v1/users").await.unwrap_err();
+    let err = greedy
+        .get_json::<Vec<Value>>("/api/v1/users")
+        .await
+        .unwrap_err();
     assert!(err.is_auth(), "{err:?}");
     assert_eq!(s.stats().token_requests, 4);
     s.shutdown().await;
@@ -551,22 +605,53 @@ async fn no_token_in_any_trace_log_line() {
     CAPTURING.with(|c| c.set(false));
 
     let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
-    assert!(st.retries + rst.retries > 0, "retries happened: {st:?} {rst:?}");
-    assert!(st.rate_limited + rst.rate_limited > 0, "429s happened: {st:?} {rst:?}");
-    for needle in ["okta request", "retrying", "429 received", "obtained an OAuth access token"] {
-        assert!(log.contains(needle), "the capture works: {needle:?} missing; {}", log.lines().filter(|l| l.contains("okta")).take(30).collect::<Vec<_>>().join("\n"));
+    assert!(
+        st.retries + rst.retries > 0,
+        "retries happened: {st:?} {rst:?}"
+    );
+    assert!(
+        st.rate_limited + rst.rate_limited > 0,
+        "429s happened: {st:?} {rst:?}"
+    );
+    for needle in [
+        "okta request",
+        "retrying",
+        "429 received",
+        "obtained an OAuth access token",
+    ] {
+        assert!(
+            log.contains(needle),
+            "the capture works: {needle:?} missing; {}",
+            log.lines()
+                .filter(|l| l.contains("okta"))
+                .take(30)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
     assert!(log.contains("TRACE"), "trace-level lines were captured");
     assert!(!log.contains(&token), "the SSWS token leaked into the log");
-    assert!(!log.contains(&token[2..22]), "part of the SSWS token leaked into the log");
+    assert!(
+        !log.contains(&token[2..22]),
+        "part of the SSWS token leaked into the log"
+    );
     let jwt_like = log.match_indices("eyJ").count();
-    assert_eq!(jwt_like, 0, "an access token or client assertion leaked: {}", {
-        let i = log.find("eyJ").unwrap();
-        log[i.saturating_sub(200)..(i + 100).min(log.len())].to_string()
-    });
+    assert_eq!(
+        jwt_like,
+        0,
+        "an access token or client assertion leaked: {}",
+        {
+            let i = log.find("eyJ").unwrap();
+            log[i.saturating_sub(200)..(i + 100).min(log.len())].to_string()
+        }
+    );
     let key_line = RSA_PRIV.lines().nth(1).unwrap();
     assert!(!log.contains(key_line), "private key material leaked");
-    println!("trace log: {} lines, {} bytes, no secrets", log.lines().count(), log.len());
+    println!(
+        "trace log: {} lines, {} bytes, no secrets",
+        log.lines().count(),
+        log.len()
+    );
 }
 
 /// "A run against the simulator with rate limits on receives almost no 429s": all users plus the
@@ -672,11 +757,77 @@ async fn simulate_command_serves_the_client() {
         .expect("users from the simulate process");
     let dep: Vec<Value> = c.list(DEPROVISIONED).try_collect().await.unwrap();
     assert_eq!(users.len() + dep.len(), 50);
-    let ro = OktaClient::new(ClientConfig::new(kv["url"].clone(), ssws(kv["readonly_token"].clone()))).unwrap();
+    let ro = OktaClient::new(ClientConfig::new(
+        kv["url"].clone(),
+        ssws(kv["readonly_token"].clone()),
+    ))
+    .unwrap();
     let err = ro
         .get_json::<Value>("/api/v1/org/privacy/oktaSupport")
         .await
         .unwrap_err();
     assert!(err.is_forbidden(), "{err:?}");
     child.0.kill().await.expect("kill simulate");
+}
+
+/// Concurrency 429s (`X-Rate-Limit-Limit: 0`; the org's in-flight cap is below the client's) are
+/// backed off and retried; with no reserve (`rate_limit_share` 1.0) the limiter spends the whole
+/// per-token budget and still gets no per-minute 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrency_429s_and_full_share() {
+    let opts = SimOptions {
+        time_scale: 120.0, // 0.5 s windows
+        limits: BucketLimits {
+            users: 40,
+            ..BucketLimits::default()
+        },
+        concurrency_limit: 4,
+        faults: Faults {
+            slow_rate: 1.0,
+            slow_delay: Duration::from_millis(20),
+            ..Faults::default()
+        },
+        ..SimOptions::default()
+    };
+    let s = start(150, 12, opts).await;
+    let e = expected(&s).await;
+    let mut cfg = config(&s, ssws(s.super_admin_token()));
+    cfg.rate_limit_share = 1.0;
+    cfg.backoff_base = Duration::from_millis(20);
+    cfg.backoff_cap = Duration::from_millis(200);
+    let c = OktaClient::new(cfg).unwrap();
+    let t0 = Instant::now();
+    let counts: Vec<(String, usize)> = futures::stream::iter(e.factors.keys().cloned())
+        .map(|id| {
+            let c = c.clone();
+            async move {
+                let f: Vec<Value> = c.get_json(&format!("/api/v1/users/{id}/factors")).await?;
+                Ok::<_, OktaError>((id, f.len()))
+            }
+        })
+        .buffer_unordered(16)
+        .try_collect()
+        .await
+        .expect("factors");
+    assert_eq!(counts.len(), e.factors.len());
+    for (id, n) in counts {
+        assert_eq!(n, e.factors[&id], "factors of {id}");
+    }
+    let sim = s.stats();
+    let st = c.stats().total();
+    println!(
+        "concurrency: {:?}; sim 429s {} per-minute, {} concurrency, of {} calls; client {st:?}",
+        t0.elapsed(),
+        sim.rate_limited_429,
+        sim.concurrency_429,
+        sim.requests_total
+    );
+    assert!(sim.concurrency_429 > 0, "the in-flight cap was hit");
+    assert_eq!(
+        sim.rate_limited_429, 0,
+        "full share, still ahead of the window"
+    );
+    assert_eq!(st.rate_limited, sim.concurrency_429);
+    assert_eq!(st.errors, 0);
+    s.shutdown().await;
 }
