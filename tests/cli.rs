@@ -123,3 +123,49 @@ fn env_only_sync_names_the_account_after_the_org() {
         cleanup(&g, &acct).await;
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polling_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
+    let g = util::graph().await;
+    let server = util::sim(20).await;
+    let acct = account_key(&server);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("oktagraph.toml"),
+        format!("[[account]]\nname = \"poller\"\norg_url = \"{}\"\ntoken_env = \"POLL_TOKEN\"\npolling_interval = \"1s\"\n", server.base_url()),
+    )
+    .unwrap();
+    let mut child = Command::new(util::bin())
+        .args(["sync", "--no-alerts"])
+        .current_dir(dir.path())
+        .env("POLL_TOKEN", server.super_admin_token())
+        .env_remove("OKTA_ORG_URL")
+        .env_remove("OKTA_API_TOKEN")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for at least three finished runs.
+    let mut runs = 0;
+    for _ in 0..200 {
+        runs = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'success'}) RETURN count(r) AS n", &[("a", &acct)]).await;
+        if runs >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(runs >= 3, "polling produced {runs} runs");
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = tokio::task::block_in_place(|| child.wait()).unwrap();
+    assert!(status.code().is_some(), "exited by itself after SIGTERM, not killed: {status:?}");
+    // Never two syncs of one account at once: runs do not overlap in time.
+    let overlaps = util::count(
+        &g,
+        "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r1:SyncRun), (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r2:SyncRun)
+         WHERE r1 <> r2 AND r1.startedOn <= r2.startedOn AND r2.startedOn < coalesce(r1.endedOn, datetime()) RETURN count(*) AS n",
+        &[("a", &acct)],
+    )
+    .await;
+    assert_eq!(overlaps, 0);
+    cleanup(&g, &acct).await;
+}
