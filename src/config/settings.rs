@@ -32,15 +32,8 @@ pub const NEO4J_SCHEMES: &[&str] = &[
 pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
 /// Default cap on concurrent Okta requests per account.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
-/// Read scopes an OAuth service app needs for a full sync (okta-api.md §5).
-pub const DEFAULT_OAUTH_SCOPES: &[&str] = &[
-    "okta.users.read",
-    "okta.groups.read",
-    "okta.apps.read",
-    "okta.roles.read",
-    "okta.logs.read",
-    "okta.orgs.read",
-];
+/// Read scopes an OAuth service app needs for a full sync (okta-api.md §5): the okta module's list.
+pub use crate::okta::DEFAULT_SCOPES as DEFAULT_OAUTH_SCOPES;
 /// Names accepted in an account's `steps` list, in sync order (SPEC §4.2). The collect module declares the
 /// steps themselves; a test there should assert it knows exactly these names.
 pub const STEP_NAMES: &[&str] = &[

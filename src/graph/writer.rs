@@ -48,6 +48,13 @@ struct Buffer<K: 'static> {
     keys: HashSet<String>,
 }
 
+impl<K> Buffer<K> {
+    fn take(&mut self) -> Vec<BoltType> {
+        self.keys.clear();
+        std::mem::take(&mut self.rows)
+    }
+}
+
 pub struct GraphWriter {
     graph: Graph,
     now: DateTime<FixedOffset>,
@@ -145,41 +152,33 @@ impl GraphWriter {
 
     async fn flush_nodes_of(&mut self, kind: &'static NodeKind) -> Result<(), GraphError> {
         let Some(buf) = self.nodes.get_mut(kind.type_name) else { return Ok(()) };
-        let rows = std::mem::take(&mut buf.rows);
-        buf.keys.clear();
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let sent = rows.len() as u64;
-        let text = self.queries.entry(kind.type_name).or_insert_with(|| cypher::upsert_nodes(kind)).clone();
-        let c = self.run_batch(&text, rows, kind.type_name).await?;
-        let t = self.counts.entry(kind.type_name.to_string()).or_default();
-        t.created += c[1];
-        t.updated += c[2];
-        t.unchanged += c[3];
-        t.undeleted += c[4];
-        debug_assert_eq!(c[0], sent);
-        Ok(())
+        let rows = buf.take();
+        self.write_rows(kind.type_name, rows, || cypher::upsert_nodes(kind)).await
     }
 
     async fn flush_edges_of(&mut self, kind: &'static RelKind) -> Result<(), GraphError> {
         let Some(buf) = self.edges.get_mut(kind.type_name) else { return Ok(()) };
-        let rows = std::mem::take(&mut buf.rows);
-        buf.keys.clear();
+        let rows = buf.take();
+        self.write_rows(kind.type_name, rows, || cypher::upsert_edges(kind)).await
+    }
+
+    /// Writes one batch of one type with its generated statement and adds up what happened. A relationship
+    /// row whose end node is missing is not written: the statement reports fewer rows than it was sent.
+    async fn write_rows(&mut self, type_name: &'static str, rows: Vec<BoltType>, statement: impl FnOnce() -> String) -> Result<(), GraphError> {
         if rows.is_empty() {
             return Ok(());
         }
         let sent = rows.len() as u64;
-        let text = self.queries.entry(kind.type_name).or_insert_with(|| cypher::upsert_edges(kind)).clone();
-        let c = self.run_batch(&text, rows, kind.type_name).await?;
-        let t = self.counts.entry(kind.type_name.to_string()).or_default();
+        let text = self.queries.entry(type_name).or_insert_with(statement).clone();
+        let c = self.run_batch(&text, rows, type_name).await?;
+        let t = self.counts.entry(type_name.to_string()).or_default();
         t.created += c[1];
         t.updated += c[2];
         t.unchanged += c[3];
         t.undeleted += c[4];
         let unmatched = sent.saturating_sub(c[0]);
         if unmatched > 0 {
-            tracing::debug!(rel = kind.type_name, unmatched, "relationships skipped: an end node is missing");
+            tracing::debug!(type_name, unmatched, "rows not written: an end node is missing");
         }
         t.unmatched += unmatched;
         Ok(())
