@@ -21,6 +21,18 @@ use clap::Parser;
 
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
+    // A bug must still end in one line and the documented exit code, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("oktagraph: internal error (please report it): {what}{at}");
+        std::process::exit(ExitCode::Failure as i32);
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
