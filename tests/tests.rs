@@ -4,3 +4,4 @@ mod util;
 
 mod graph_basics;
 mod graph_writer;
+mod reliability_okta;
