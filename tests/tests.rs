@@ -5,3 +5,4 @@ mod util;
 mod graph_basics;
 mod graph_writer;
 mod reliability_okta;
+mod reliability_input;
