@@ -6,3 +6,4 @@ mod graph_basics;
 mod graph_writer;
 mod reliability_okta;
 mod reliability_input;
+mod reliability_secrets;
