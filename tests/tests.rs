@@ -7,3 +7,4 @@ mod graph_writer;
 mod reliability_okta;
 mod reliability_input;
 mod reliability_secrets;
+mod reliability_signals;

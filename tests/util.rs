@@ -131,7 +131,8 @@ pub async fn snapshot(g: &Graph, account_key: &str) -> Vec<String> {
         };
         let mut labels = labels;
         labels.sort();
-        format!("{t} {k} {labels:?} {props:?}")
+        let props: Vec<String> = props.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{t} {k} {labels:?} {{{}}}", props.join(", "))
     };
     for kind in oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped) {
         let q = format!(
