@@ -8,3 +8,4 @@ mod reliability_okta;
 mod reliability_input;
 mod reliability_secrets;
 mod reliability_signals;
+mod reliability_hostile;
