@@ -9,3 +9,4 @@ mod reliability_input;
 mod reliability_secrets;
 mod reliability_signals;
 mod reliability_hostile;
+mod reliability_neo4j;
