@@ -2,7 +2,7 @@
 //! line), and the next sync converges to exactly the graph a clean sync gives.
 //!
 //! The shared test Neo4j must never be killed, so this test starts a private one (tests/neo4j/neo4j-local
-//! with its own home and ports). Starting a second JVM twice takes well over a minute on a small machine,
+//! with its own home and ports). Starting a second JVM twice takes about 40 s on a 2-core machine,
 //! hence `#[ignore]`: run it with `cargo test --test integration reliability_neo4j -- --ignored`.
 
 use crate::util;
@@ -82,7 +82,7 @@ impl Drop for Private {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "starts a private Neo4j twice (over a minute); run with --ignored"]
+#[ignore = "starts a private Neo4j twice (~40 s); run with --ignored"]
 async fn neo4j_killed_mid_sync_is_reported_and_the_next_sync_converges() {
     let neo = Private::new();
     let server = util::sim(60, Faults::default()).await;
