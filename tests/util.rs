@@ -155,3 +155,192 @@ pub async fn snapshot(g: &Graph, account: &str) -> Vec<String> {
     out.sort();
     out
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Reliability harness (tests/reliability_*.rs): simulator orgs with unique seeds, syncs through the library
+// and through the binary, a comparable snapshot of one account's graph, and cleanup of one account.
+
+use neo4rs::BoltType;
+use oktagraph::sim::Faults;
+use std::collections::BTreeMap;
+
+/// Starts a simulated org of `users` users with a unique seed, fast rate-limit windows and `faults`.
+pub async fn sim_faulty(users: usize, faults: Faults) -> SimServer {
+    let org = Org::generate(&OrgSpec { users, seed: unique_seed() }, "http://127.0.0.1:0");
+    let opts = SimOptions { time_scale: 600.0, faults, ..SimOptions::default() };
+    SimServer::start(org, opts).await.expect("simulator starts")
+}
+
+/// The `_key` of the account a sync of `server` writes (`okta_account:127.0.0.1:PORT`).
+pub fn sim_account_key(server: &SimServer) -> String {
+    format!("okta_account:{}", server.base_url().trim_start_matches("http://"))
+}
+
+/// A job for the simulator with a token.
+pub fn sim_job(server: &SimServer, token: &str) -> oktagraph::sync::AccountJob {
+    oktagraph::sync::AccountJob::new(&server.base_url(), oktagraph::okta::Credentials::Ssws(SecretString::from(token.to_string())))
+}
+
+/// One sync through the library (what `oktagraph sync --once` runs), never cancelled.
+pub async fn sync_lib(g: &Graph, job: &oktagraph::sync::AccountJob) -> oktagraph::sync::SyncSummary {
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    oktagraph::sync::sync_account(g, job, rx, std::sync::Arc::new(oktagraph::collect::Silent)).await.expect("sync starts")
+}
+
+/// Bookkeeping that legitimately differs between two syncs of the same data.
+pub const BOOKKEEPING: [&str; 4] = ["_lastSeenOn", "_firstSeenOn", "_lastChangedOn", "_deletedOn"];
+
+fn bolt_to_string(v: &BoltType) -> String {
+    match v {
+        BoltType::String(s) => format!("{:?}", s.value),
+        BoltType::Boolean(b) => b.value.to_string(),
+        BoltType::Integer(i) => i.value.to_string(),
+        BoltType::Float(f) => format!("{:?}", f.value),
+        BoltType::Null(_) => "null".into(),
+        BoltType::List(l) => format!("[{}]", l.value.iter().map(bolt_to_string).collect::<Vec<_>>().join(",")),
+        BoltType::Map(m) => {
+            let sorted: BTreeMap<String, String> = m.value.iter().map(|(k, v)| (k.value.clone(), bolt_to_string(v))).collect();
+            format!("{sorted:?}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// Everything of one account in a comparable form: one sorted line per node and relationship,
+/// `_type _key [labels] {properties minus BOOKKEEPING}`. Shared nodes (employees, AWS roles) are listed by
+/// key only, since other accounts may write them too. Sync run records are left out.
+pub async fn shared_snapshot(g: &Graph, account_key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let render = |t: String, k: String, labels: Vec<String>, p: BoltType| -> String {
+        let props = match &p {
+            BoltType::Map(m) => m
+                .value
+                .iter()
+                .filter(|(k, _)| !BOOKKEEPING.contains(&k.value.as_str()))
+                .map(|(k, v)| (k.value.clone(), bolt_to_string(v)))
+                .collect::<BTreeMap<_, _>>(),
+            _ => BTreeMap::new(),
+        };
+        let mut labels = labels;
+        labels.sort();
+        let props: Vec<String> = props.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{t} {k} {labels:?} {{{}}}", props.join(", "))
+    };
+    for kind in oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped) {
+        let q = format!(
+            "MATCH (n:{t} {{_accountKey: $a}}) RETURN n._type AS t, n._key AS k, labels(n) AS l, properties(n) AS p \
+             UNION ALL MATCH (n:{t} {{_accountKey: $a}})-[r]->(m) WHERE r._accountKey = $a AND type(r) <> 'HAS_SYNC_RUN' \
+             RETURN r._type AS t, r._key AS k, [type(r), m._type] AS l, properties(r) AS p \
+             UNION ALL MATCH (n:{t} {{_accountKey: $a}})-[r]->(m) WHERE r._accountKey = $a AND m._accountKey IS NULL \
+             AND NOT m:SyncRun RETURN DISTINCT m._type AS t, m._key AS k, [] AS l, {{}} AS p",
+            t = kind.type_name
+        );
+        let rows = g.rows(neo4rs::query(&q).param("a", account_key), "snapshot").await.expect("snapshot query");
+        for r in rows {
+            out.push(render(
+                r.get::<String>("t").unwrap_or_default(),
+                r.get::<String>("k").unwrap_or_default(),
+                r.get::<Vec<String>>("l").unwrap_or_default(),
+                r.get::<BoltType>("p").unwrap_or(BoltType::Null(neo4rs::BoltNull)),
+            ));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Asserts two snapshots are equal, printing the first differences rather than two huge lists.
+pub fn assert_same_graph(a: &[String], b: &[String], what: &str) {
+    if a == b {
+        return;
+    }
+    let only_a: Vec<&String> = a.iter().filter(|x| !b.contains(x)).take(5).collect();
+    let only_b: Vec<&String> = b.iter().filter(|x| !a.contains(x)).take(5).collect();
+    panic!("{what}: graphs differ ({} vs {} lines)\nonly in first: {only_a:#?}\nonly in second: {only_b:#?}", a.len(), b.len());
+}
+
+/// Hard-deletes one account's nodes, relationships and run records (never anything shared or another account's).
+pub async fn cleanup_account(g: &Graph, account_key: &str) {
+    for kind in oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped) {
+        let q = format!("MATCH (n:{} {{_accountKey: $a}}) DETACH DELETE n", kind.type_name);
+        g.run(neo4rs::query(&q).param("a", account_key), "cleanup").await.expect("cleanup");
+    }
+    g.run(neo4rs::query("MATCH (r:SyncRun {accountKey: $a}) DETACH DELETE r").param("a", account_key), "cleanup runs")
+        .await
+        .expect("cleanup runs");
+    g.run(
+        neo4rs::query("MATCH ()-[r]->() WHERE r._accountKey = $a DELETE r").param("a", account_key),
+        "cleanup edges",
+    )
+    .await
+    .ok();
+}
+
+/// Runs the binary with a clean environment plus `env`, returning (exit code, stdout, stderr).
+pub async fn run_bin(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = tokio::process::Command::new(bin());
+    cmd.args(args).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).kill_on_drop(true);
+    let dir = std::env::temp_dir();
+    cmd.current_dir(&dir); // no stray ./oktagraph.toml
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = tokio::time::timeout(std::time::Duration::from_secs(90), cmd.output()).await.expect("binary finishes in time").expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The environment that points the binary at the simulator and the test Neo4j.
+pub fn sim_env(server: &SimServer, token: &str) -> Vec<(String, String)> {
+    let c = neo4j_config();
+    let pw = std::env::var("NEO4J_PASSWORD").unwrap_or_else(|_| "oktagraph-local".into());
+    vec![
+        ("OKTA_ORG_URL".into(), server.base_url()),
+        ("OKTA_API_TOKEN".into(), token.to_string()),
+        ("NEO4J_URI".into(), c.uri.clone()),
+        ("NEO4J_USER".into(), c.user.clone()),
+        ("NEO4J_PASSWORD".into(), pw),
+    ]
+}
+
+/// `sim_env` as the borrowed pairs `run_bin` takes.
+pub fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// Status of the latest SyncRun of an account.
+pub async fn last_run_status(g: &Graph, account_key: &str) -> Option<String> {
+    let rows = g
+        .rows(
+            neo4rs::query("MATCH (r:SyncRun {accountKey: $a}) RETURN r.status AS s ORDER BY r.startedOn DESC LIMIT 1").param("a", account_key),
+            "last run",
+        )
+        .await
+        .expect("last run query");
+    rows.first().and_then(|r| r.get::<String>("s").ok())
+}
+
+/// Okta objects of the account that are soft-deleted.
+pub async fn deleted_count(g: &Graph, account_key: &str) -> i64 {
+    let mut total = 0;
+    for kind in oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped) {
+        let q = format!("MATCH (n:{} {{_accountKey: $a}}) WHERE n._deleted = true RETURN count(n) AS n", kind.type_name);
+        total += count(g, &q, &[("a", account_key)]).await;
+    }
+    for kind in oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped) {
+        let q = format!(
+            "MATCH (n:{} {{_accountKey: $a}})-[r]->() WHERE r._accountKey = $a AND r._deleted = true RETURN count(r) AS n",
+            kind.type_name
+        );
+        total += count(g, &q, &[("a", account_key)]).await;
+    }
+    total
+}
+
+pub fn no_faults() -> Faults {
+    Faults::default()
+}

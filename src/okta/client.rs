@@ -447,7 +447,65 @@ enum DecodeFailure {
     Shape(OktaError),
 }
 
+/// Nesting kept when a body is deeper than serde_json's recursion limit (128); deeper values become `null`.
+const MAX_JSON_DEPTH: usize = 100;
+
 fn decode<T: DeserializeOwned>(body: &[u8], shown: &str) -> Result<T, DecodeFailure> {
+    match decode_exact(body, shown) {
+        // A profile nested deeper than the parser allows is hostile data, not a broken response: keep the
+        // rest of the page (nothing that deep is stored anyway) instead of failing the whole list.
+        Err(DecodeFailure::Truncated(m)) if m.contains("recursion limit exceeded") => {
+            decode_exact(&flatten_deep_json(body, MAX_JSON_DEPTH), shown)
+        }
+        r => r,
+    }
+}
+
+/// Replaces every value nested deeper than `max` with `null`, leaving the rest of the document as it is.
+fn flatten_deep_json(body: &[u8], max: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut skip_from: Option<usize> = None; // depth at which skipping started
+    for &b in body {
+        if in_string {
+            if skip_from.is_none() {
+                out.push(b);
+            }
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max && skip_from.is_none() {
+                    skip_from = Some(depth);
+                    out.extend_from_slice(b"null");
+                }
+            }
+            b'}' | b']' => {
+                let closing = skip_from == Some(depth);
+                depth = depth.saturating_sub(1);
+                if closing {
+                    skip_from = None;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if skip_from.is_none() {
+            out.push(b);
+        }
+    }
+    out
+}
+
+fn decode_exact<T: DeserializeOwned>(body: &[u8], shown: &str) -> Result<T, DecodeFailure> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -535,6 +593,17 @@ mod tests {
         assert!(OktaClient::new(cfg.clone()).is_err());
         cfg.rate_limit_share = 1.0;
         assert!(OktaClient::new(cfg).is_ok());
+    }
+
+    #[test]
+    fn decode_survives_nesting_deeper_than_the_parser_limit() {
+        let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        let body = format!(r#"[{{"id":"a","deep":{deep},"s":"x]\"[{{"}},{{"id":"b"}}]"#);
+        let Ok(r) = decode::<Vec<serde_json::Value>>(body.as_bytes(), "u") else { panic!("decodes") };
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0]["s"], "x]\"[{");
+        assert_eq!(r[1]["id"], "b");
+        assert!(matches!(decode::<Vec<serde_json::Value>>(&body.as_bytes()[..40], "u"), Err(DecodeFailure::Truncated(_))));
     }
 
     #[test]

@@ -138,6 +138,7 @@ pub async fn sync_account(
     let started_at = std::time::Instant::now();
     // Millisecond precision: the same instant must compare equal after a round trip through Neo4j.
     let now = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap_or_default().fixed_offset();
+    preflight(&client).await?;
     graph.apply_schema().await?;
     let previous_account = previous_account(graph, &ctx.account_key).await?;
     let run = runs::start(graph, &ctx.account_key, &account_name, now).await?;
@@ -262,6 +263,18 @@ pub async fn sync_account(
         duration: started_at.elapsed(),
         connection_error,
     })
+}
+
+/// Proves Okta is reachable and accepts the credentials before anything is written: a typo'd host, an
+/// unreachable org or a wrong token must not leave a run record or an account node behind.
+async fn preflight(client: &OktaClient) -> Result<(), SyncError> {
+    match client.get_json::<serde_json::Value>("/api/v1/users?limit=1").await {
+        Err(e) if e.is_auth() || matches!(e, OktaError::Transport { kind: crate::okta::TransportKind::Connect, .. }) => {
+            Err(SyncError::Okta(e))
+        }
+        // Anything else (a 403, a flaky 5xx) is for the steps to report.
+        _ => Ok(()),
+    }
 }
 
 /// The account node's properties that a token without super admin rights cannot re-read.
