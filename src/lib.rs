@@ -5,6 +5,7 @@
 //! orchestrating and [`cli`] on top. [`sim`] is an Okta simulator serving the same API shapes.
 
 pub mod alerts;
+pub mod bench;
 pub mod cli;
 pub mod collect;
 pub mod config;

@@ -1,0 +1,145 @@
+//! One sync in a child process, so its peak RSS is the sync's own (the simulator stays in the parent).
+//! The parent re-runs the same executable with `--child-sync <org url>`; the token travels in the
+//! environment, never on the command line. The child prints one `OKTAGRAPH_BENCH_CHILD <json>` line.
+
+use crate::collect::Silent;
+use crate::graph::{Graph, Neo4jConfig};
+use crate::okta::{Bucket, Credentials};
+use crate::sync::{sync_account, AccountJob};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const TOKEN_ENV: &str = "OKTAGRAPH_BENCH_TOKEN";
+pub const RESULT_PREFIX: &str = "OKTAGRAPH_BENCH_CHILD ";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BucketFig {
+    pub requests: u64,
+    pub rate_limited: u64,
+    pub retries: u64,
+    pub wait_ms: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CountFig {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+    pub undeleted: u64,
+    pub unmatched: u64,
+}
+
+/// What one child sync reports.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ChildReport {
+    pub account_key: String,
+    pub status: String,
+    /// `SyncSummary::duration`: from the start of the sync to the run record (process start excluded).
+    pub sync_seconds: f64,
+    pub buckets: BTreeMap<String, BucketFig>,
+    pub counts: BTreeMap<String, CountFig>,
+    pub warnings: Vec<String>,
+    /// `VmHWM` of the child at the end, in KiB.
+    pub peak_rss_kb: u64,
+}
+
+/// `VmHWM` (peak resident set) of this process, in KiB.
+pub fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// Child side: one sync of `org_url`, printed as JSON.
+pub async fn run_child(org_url: &str, rate_limit_share: f64, max_in_flight: usize, neo4j: Neo4jConfig) -> anyhow::Result<()> {
+    let token = std::env::var(TOKEN_ENV).map_err(|_| anyhow::anyhow!("{TOKEN_ENV} is not set (internal benchmark flag)"))?;
+    let graph = Graph::connect(&neo4j).await?;
+    let mut job = AccountJob::new(org_url, Credentials::Ssws(SecretString::from(token)));
+    job.name = Some("bench".into());
+    job.rate_limit_share = rate_limit_share;
+    job.max_in_flight = max_in_flight;
+    let (_tx, cancel) = tokio::sync::watch::channel(false);
+    let s = sync_account(&graph, &job, cancel, Arc::new(Silent)).await?;
+    let mut buckets = BTreeMap::new();
+    for b in Bucket::ALL {
+        let st = s.api.bucket(b);
+        buckets.insert(
+            b.as_str().to_string(),
+            BucketFig { requests: st.requests, rate_limited: st.rate_limited, retries: st.retries, wait_ms: st.rate_limit_wait_ms },
+        );
+    }
+    let counts = s
+        .counts
+        .iter()
+        .map(|(t, c)| {
+            (
+                t.clone(),
+                CountFig {
+                    created: c.created,
+                    updated: c.updated,
+                    unchanged: c.unchanged,
+                    deleted: c.deleted,
+                    undeleted: c.undeleted,
+                    unmatched: c.unmatched,
+                },
+            )
+        })
+        .collect();
+    let report = ChildReport {
+        account_key: s.account_key,
+        status: s.status.as_str().to_string(),
+        sync_seconds: s.duration.as_secs_f64(),
+        buckets,
+        counts,
+        warnings: s.warnings,
+        peak_rss_kb: peak_rss_kb(),
+    };
+    println!("{RESULT_PREFIX}{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
+/// The command line that re-runs this benchmark: the current executable with the arguments up to and
+/// including `bench` (global flags such as the Neo4j settings carry over), or none for an example binary.
+fn child_command() -> anyhow::Result<std::process::Command> {
+    let exe = std::env::current_exe()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let prefix: Vec<String> = match args.iter().position(|a| a == "bench") {
+        Some(i) => args[..=i].to_vec(),
+        None => Vec::new(),
+    };
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(prefix);
+    Ok(cmd)
+}
+
+/// Parent side: runs one sync in a child process and returns its report and the child's wall time.
+pub async fn sync_in_child(org_url: &str, token: &str, rate_limit_share: f64, max_in_flight: usize) -> anyhow::Result<(ChildReport, f64)> {
+    let mut cmd = child_command()?;
+    cmd.arg("--child-sync")
+        .arg(org_url)
+        .arg("--rate-limit-share")
+        .arg(rate_limit_share.to_string())
+        .arg("--max-in-flight")
+        .arg(max_in_flight.to_string())
+        .env(TOKEN_ENV, token)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit());
+    let mut cmd = tokio::process::Command::from(cmd);
+    let started = std::time::Instant::now();
+    let out = cmd.output().await?;
+    let wall = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().find_map(|l| l.strip_prefix(RESULT_PREFIX));
+    match line {
+        Some(json) => Ok((serde_json::from_str(json)?, wall)),
+        None => anyhow::bail!("the benchmark sync child exited with {} and no report; its output:\n{stdout}", out.status),
+    }
+}
