@@ -61,6 +61,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a commented example oktagraph.toml.
     Init(InitArgs),
+    /// Benchmark: Okta calls against the rate-limit bound, graph write throughput, re-sync cost, memory.
+    Bench(crate::bench::BenchArgs),
     /// Check the connection to Neo4j: prints the server version and edition.
     Check,
     /// Create the constraints and indexes oktagraph needs (idempotent).

@@ -29,6 +29,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             println!("wrote {}; edit it, then run: oktagraph --config {} sync", args.path.display(), args.path.display());
             Ok(ExitCode::Success)
         }
+        Command::Bench(args) => {
+            let s = settings(g, None)?;
+            crate::bench::run(args, neo4j_config(&s)?).await.map_err(|e| CliError::failure(format!("benchmark: {e:#}")))?;
+            Ok(ExitCode::Success)
+        }
         Command::Check => check(g).await,
         Command::Schema => schema(g).await,
         Command::Purge(args) => purge(g, &args).await,
