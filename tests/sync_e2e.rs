@@ -151,6 +151,28 @@ fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     }
 }
 
+/// Adds `n` recent application-creation events by an active user (replacing the org's own when `only`), so a
+/// test does not depend on what the random org happened to log.
+async fn add_creation_events(server: &oktagraph::sim::SimServer, n: usize, only: bool) {
+    let org_lock = server.org();
+    let mut org = org_lock.write().await;
+    let actor = org.users.values().find(|u| u.status == "ACTIVE").unwrap().clone();
+    let apps: Vec<String> = org.apps.values().take(n).map(|a| a.id.clone()).collect();
+    if only {
+        org.logs.retain(|e| e["eventType"] != "application.lifecycle.create" && e["eventType"] != "application.lifecycle.update");
+    }
+    for (i, app) in apps.iter().enumerate() {
+        let when = (chrono::Utc::now() - chrono::Duration::days(10 + i as i64)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        org.logs.push(serde_json::json!({
+            "uuid": format!("evt-test-{i}"), "published": when, "eventType": "application.lifecycle.create", "version": "0",
+            "severity": "INFO", "displayMessage": "Create application", "outcome": {"result": "SUCCESS"},
+            "actor": {"id": actor.id, "type": "User", "alternateId": actor.profile.login, "displayName": "x"},
+            "target": [{"id": app, "type": "AppInstance", "alternateId": "app", "displayName": "app"}]
+        }));
+    }
+    org.sort_logs();
+}
+
 async fn assert_graph_matches(g: &oktagraph::graph::Graph, server: &oktagraph::sim::SimServer) {
     let org_lock = server.org();
     let dump: Value = serde_json::from_str(&org_lock.read().await.dump_json()).unwrap();
@@ -177,6 +199,7 @@ async fn sync_builds_exactly_the_graph_the_org_implies() {
     let g = util::graph().await;
     let server = util::sim(120).await;
     let acct = account_key(&server);
+    add_creation_events(&server, 1, false).await;
     let summary = util::sync(&g, &util::job(&server, &server.super_admin_token(), "e2e")).await;
     assert_eq!(summary.status, RunStatus::Success, "{:?}", summary.warnings);
     assert_graph_matches(&g, &server).await;
@@ -305,24 +328,7 @@ async fn created_edges_outlive_the_log_window_but_vanished_recent_events_are_swe
     let server = util::sim(40).await;
     let acct = account_key(&server);
     let job = util::job(&server, &server.super_admin_token(), "window");
-    {
-        // Two recent creation events by real users for two apps.
-        let org_lock = server.org();
-        let mut org = org_lock.write().await;
-        let actor = org.users.values().find(|u| u.status == "ACTIVE").unwrap().clone();
-        let apps: Vec<String> = org.apps.values().take(2).map(|a| a.id.clone()).collect();
-        org.logs.retain(|e| e["eventType"] != "application.lifecycle.create" && e["eventType"] != "application.lifecycle.update");
-        for (i, app) in apps.iter().enumerate() {
-            let when = (chrono::Utc::now() - chrono::Duration::days(10 + i as i64)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-            org.logs.push(serde_json::json!({
-                "uuid": format!("evt-window-{i}"), "published": when, "eventType": "application.lifecycle.create", "version": "0",
-                "severity": "INFO", "displayMessage": "Create application", "outcome": {"result": "SUCCESS"},
-                "actor": {"id": actor.id, "type": "User", "alternateId": actor.profile.login, "displayName": "x"},
-                "target": [{"id": app, "type": "AppInstance", "alternateId": "app", "displayName": "app"}]
-            }));
-        }
-        org.sort_logs();
-    }
+    add_creation_events(&server, 2, true).await;
     util::sync(&g, &job).await;
     let edges = edge_pairs(&g, &acct, "okta_user_created_application").await;
     assert!(edges.len() >= 2, "need two CREATED edges, got {edges:?}");

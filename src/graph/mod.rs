@@ -137,7 +137,12 @@ impl Graph {
     pub async fn apply_schema(&self) -> Result<usize, GraphError> {
         let stmts = cypher::statements(cypher::SCHEMA);
         for s in &stmts {
-            self.run(neo4rs::query(s), "schema").await?;
+            match self.run(neo4rs::query(s), "schema").await {
+                // Two processes creating the schema of a new database at once: `IF NOT EXISTS` is not atomic,
+                // and the loser is told an equivalent rule exists, which is what it wanted.
+                Err(GraphError::Query { message, .. }) if message.contains("AlreadyExists") => {}
+                other => other?,
+            }
         }
         Ok(stmts.len())
     }
