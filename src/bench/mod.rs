@@ -75,6 +75,13 @@ pub struct BenchArgs {
     /// Leave the benchmark's data in Neo4j (by default it is deleted; only its own accounts are touched).
     #[arg(long)]
     pub keep_data: bool,
+    /// Delete the data of a benchmark account left behind by an interrupted run, and exit.
+    #[arg(long)]
+    pub delete_account: Option<String>,
+    /// With --delete-account: shared employee / AWS role nodes first seen after this RFC 3339 time are
+    /// deleted too when nothing links to them any more.
+    #[arg(long)]
+    pub delete_since: Option<String>,
     /// Internal: run one sync of this org URL and print its report (the token is in the environment).
     #[arg(long, hide = true)]
     pub child_sync: Option<String>,
@@ -96,6 +103,8 @@ impl Default for BenchArgs {
             max_in_flight: 16,
             no_resync: false,
             keep_data: false,
+            delete_account: None,
+            delete_since: None,
             child_sync: None,
         }
     }
@@ -220,11 +229,35 @@ async fn sync_scenario(graph: &Graph, name: &str, users: usize, time_scale: f64,
         Ok(r) => Some(r.first.account_key.clone()),
         Err(_) => Some(format!("okta_account:{}", url.trim_start_matches("http://").trim_end_matches('/'))),
     };
+    if let Ok(r) = &outcome {
+        print_scenario(r);
+    }
     if let (Some(key), false) = (account_key, args.keep_data) {
         eprintln!("bench: {name}: deleting the benchmark account {key}…");
-        db::delete_account(graph, &key, since).await?;
+        cleanup(graph, &key, since).await;
     }
     outcome
+}
+
+/// Deletes a benchmark account's data, retrying a shared database that is briefly away (others restart it);
+/// a failure is reported with the command that finishes the job, never fatal to the figures.
+async fn cleanup(graph: &Graph, key: &str, since: DateTime<FixedOffset>) {
+    for attempt in 1..=5 {
+        match db::delete_account(graph, key, since).await {
+            Ok(n) => {
+                eprintln!("bench: deleted {n} nodes of {key}");
+                return;
+            }
+            Err(e) if attempt < 5 => {
+                eprintln!("bench: clean-up of {key} failed ({e}); retrying in 15 s");
+                tokio::time::sleep(Duration::from_secs(15)).await;
+            }
+            Err(e) => eprintln!(
+                "bench: could not delete {key} ({e}); run `oktagraph bench --delete-account '{key}' --delete-since {}`",
+                since.to_rfc3339()
+            ),
+        }
+    }
 }
 
 fn table(header: &[&str]) -> Table {
@@ -428,6 +461,16 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
         return child::run_child(url, args.rate_limit_share, args.max_in_flight, neo4j).await;
     }
     let graph = Graph::connect(&neo4j).await?;
+    if let Some(key) = &args.delete_account {
+        anyhow::ensure!(key.starts_with("okta_account:"), "--delete-account takes an okta_account key");
+        let since = match &args.delete_since {
+            Some(s) => DateTime::parse_from_rfc3339(s)?,
+            None => now(),
+        };
+        let n = db::delete_account(&graph, key, since).await?;
+        println!("deleted {n} nodes of {key}");
+        return Ok(());
+    }
     graph.apply_schema().await?;
     let info = graph.server_info().await?;
     println!(
@@ -450,7 +493,6 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
         };
         for (name, users, scale) in plan {
             let r = sync_scenario(&graph, name, users, args.time_scale.unwrap_or(scale), &args).await?;
-            print_scenario(&r);
             scenarios.push(r);
         }
     }
