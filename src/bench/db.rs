@@ -187,6 +187,15 @@ pub async fn delete_account(graph: &Graph, account_key: &str, since: DateTime<Fi
         vec![("k", account_key.into())],
     )
     .await?;
+    // Relationships first, in bounded batches: DETACH DELETE of a hub (the account, Everyone) would put
+    // every one of its relationships into one transaction and exceed Neo4j's transaction memory limit.
+    for r in REL_KINDS {
+        let text = format!(
+            "MATCH (a:{})-[r:{}]->(:{}) WHERE a._accountKey = $k WITH r LIMIT 10000 DELETE r RETURN count(*) AS n",
+            r.from.type_name, r.class, r.to.type_name
+        );
+        delete_loop(graph, &text, vec![("k", account_key.into())]).await?;
+    }
     for k in NODE_KINDS.iter().filter(|k| k.account_scoped) {
         let text = format!("MATCH (n:{}) WHERE n._accountKey = $k WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS n", k.type_name);
         deleted += delete_loop(graph, &text, vec![("k", account_key.into())]).await?;

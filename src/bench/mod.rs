@@ -462,12 +462,16 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     }
     let graph = Graph::connect(&neo4j).await?;
     if let Some(key) = &args.delete_account {
-        anyhow::ensure!(key.starts_with("okta_account:"), "--delete-account takes an okta_account key");
+        anyhow::ensure!(key.contains("okta_account:"), "--delete-account takes an okta_account key");
         let since = match &args.delete_since {
             Some(s) => DateTime::parse_from_rfc3339(s)?,
             None => now(),
         };
-        let n = db::delete_account(&graph, key, since).await?;
+        let mut n = db::delete_account(&graph, key, since).await?;
+        // A write-comparison account (`bench-<tag>-w<i>:okta_account:…`) owns every key with its prefix.
+        if let Some(i) = key.find("okta_account:").filter(|&i| i > 0 && key.starts_with("bench-")) {
+            n += db::delete_prefixed_shared(&graph, &key[..i]).await?;
+        }
         println!("deleted {n} nodes of {key}");
         return Ok(());
     }

@@ -281,11 +281,16 @@ pub async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool
             Ok((n, s, sampled)) => (n, s, sampled, None),
             Err(e) => (0, 0.0, false, Some(e.to_string())),
         };
+        eprintln!("bench: {method}: {objects} objects in {seconds:.1} s{}", error.as_deref().map(|e| format!(", failed: {e}")).unwrap_or_default());
         let in_db = db::count_account(graph, &account_key).await.unwrap_or((-1, -1));
         out.push(WriteResult { method, how, objects, seconds, in_db, sampled, error });
         if !keep {
-            db::delete_account(graph, &account_key, since).await?;
-            db::delete_prefixed_shared(graph, &prefix).await?;
+            if let Err(e) = db::delete_account(graph, &account_key, since).await {
+                eprintln!("bench: clean-up of {account_key} failed ({e}); run `oktagraph bench --delete-account '{account_key}'`");
+            }
+            if let Err(e) = db::delete_prefixed_shared(graph, &prefix).await {
+                eprintln!("bench: clean-up of shared nodes {prefix}* failed ({e})");
+            }
         }
     }
     Ok(out)
