@@ -388,9 +388,9 @@ fn aws_edges(ctx: &Context, out: &mut Records, rel: &'static RelKind, from: &str
     }
     for value in saml_roles(profile) {
         if let Some(role) = aws_role(&value, app.aws_account_id.as_deref()) {
-            let mut e = edge(ctx, rel, from, &role.key);
-            e.props.insert("appId".into(), app.id.clone().into());
-            out.edges.push(e);
+            // No per-app property: the edge's key names the user (or group) and the role only, and the same
+            // role is often reachable through several AWS apps; a per-app value would flip between syncs.
+            out.edges.push(edge(ctx, rel, from, &role.key));
             out.nodes.push(role);
         }
     }

@@ -258,3 +258,15 @@ fn account_and_services() {
     assert_eq!(keys, vec!["okta_service:acme.okta.com:sso", "okta_service:acme.okta.com:mfa"]);
     assert_eq!(s.nodes[1].props.get("function"), Some(&Prop::List(vec!["MFA".into()])));
 }
+
+#[test]
+fn the_same_aws_role_through_two_apps_gives_identical_edges() {
+    // Regression: a per-app property on the role edge made a no-change re-sync rewrite it every time.
+    let arn = "arn:aws:iam::123456789012:role/Admin";
+    let au = json!({"id":"00u1","scope":"USER","profile":{"samlRoles":[arn]}});
+    let a = AppInfo { id: "0oaA".into(), aws: true, aws_account_id: Some("123456789012".into()) };
+    let b = AppInfo { id: "0oaB".into(), aws: true, aws_account_id: Some("123456789012".into()) };
+    let ea = app_user(&ctx(), &a, &au).unwrap().edges.into_iter().find(|e| e.to == arn).unwrap();
+    let eb = app_user(&ctx(), &b, &au).unwrap().edges.into_iter().find(|e| e.to == arn).unwrap();
+    assert_eq!(ea, eb);
+}
