@@ -22,15 +22,8 @@ pub struct BucketFig {
     pub wait_ms: u64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CountFig {
-    pub created: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub deleted: u64,
-    pub undeleted: u64,
-    pub unmatched: u64,
-}
+/// A child sync's counts per type: the writer's own type, sent as JSON.
+pub use crate::graph::TypeCounts as CountFig;
 
 /// What one child sync reports.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -79,19 +72,7 @@ pub async fn run_child(org_url: &str, rate_limit_share: f64, max_in_flight: usiz
     let counts = s
         .counts
         .iter()
-        .map(|(t, c)| {
-            (
-                t.clone(),
-                CountFig {
-                    created: c.created,
-                    updated: c.updated,
-                    unchanged: c.unchanged,
-                    deleted: c.deleted,
-                    undeleted: c.undeleted,
-                    unmatched: c.unmatched,
-                },
-            )
-        })
+        .map(|(t, c)| (t.clone(), *c))
         .collect();
     let report = ChildReport {
         account_key: s.account_key,
