@@ -41,7 +41,9 @@ async fn wait_requests(server: &SimServer, base: u64, n: u64) {
 async fn remove_a_user(server: &SimServer) -> String {
     let org = server.org();
     let mut org = org.write().await;
-    let id = org.users.values().find(|u| u.status == "ACTIVE").unwrap().id.clone();
+    // A user who holds no admin role: removing a role's only holder would rightly soft-delete the role too.
+    let admins: Vec<String> = org.roles.iter().map(|r| r.assignee.clone()).collect();
+    let id = org.users.values().find(|u| u.status == "ACTIVE" && !admins.contains(&u.id)).unwrap().id.clone();
     org.users.0.remove(&id);
     for m in org.group_members.values_mut() {
         m.remove(&id);
