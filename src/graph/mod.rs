@@ -68,6 +68,18 @@ impl GraphError {
 pub struct Graph {
     inner: Neo4rsGraph,
     pub config: Neo4jConfig,
+    retries: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Attempts of one statement that keeps failing with a transient error, before the error is returned.
+pub const TRANSIENT_ATTEMPTS: u32 = 8;
+
+/// Pause before attempt `attempt + 1`: 50 ms doubling to at most 3.2 s, with ±50% jitter so two
+/// deadlocked writers do not collide again in step (about 9 s over all attempts).
+fn transient_pause(attempt: u32) -> Duration {
+    use rand::Rng;
+    let base = 50u64 << attempt.saturating_sub(1).min(6);
+    Duration::from_millis(rand::thread_rng().gen_range(base / 2..=base + base / 2))
 }
 
 /// Server version and edition, from `dbms.components()`.
@@ -106,7 +118,7 @@ impl Graph {
             .build()
             .map_err(|e| GraphError::Config(e.to_string()))?;
         let inner = Neo4rsGraph::connect(neo_config).map_err(|e| classify(config, "connect", e))?;
-        let graph = Graph { inner, config: config.clone() };
+        let graph = Graph { inner, config: config.clone(), retries: Default::default() };
         // neo4rs connects lazily and retries transient failures for a minute; bound the first contact.
         match tokio::time::timeout(Duration::from_secs(20), graph.server_info()).await {
             Ok(r) => r.map(|_| graph),
@@ -147,13 +159,23 @@ impl Graph {
         Ok(stmts.len())
     }
 
-    /// Runs a statement, discarding results.
+    /// Runs a statement, discarding results. Transient failures (deadlocks, lock timeouts, a leader
+    /// switch) are retried; see [`Graph::rows`].
     pub async fn run(&self, q: Query, context: &str) -> Result<(), GraphError> {
-        self.inner.run(q).await.map(|_| ()).map_err(|e| classify(&self.config, context, e))
+        self.rows(q, context).await.map(|_| ())
     }
 
     /// Runs a statement and collects its rows.
+    ///
+    /// Every statement oktagraph runs is an auto-commit transaction that either commits whole or not at all,
+    /// and every one is idempotent (MERGE, SET, soft-delete), so a statement that failed with a Neo4j
+    /// `TransientError` (e.g. `DeadlockDetected` when two syncs lock the same shared node in opposite
+    /// orders) is simply run again after a short jittered pause, up to [`TRANSIENT_ATTEMPTS`] times.
     pub async fn rows(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
+        retry_transient(context, &self.retries, transient_pause, || self.rows_once(q.clone(), context)).await
+    }
+
+    async fn rows_once(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
         let mut stream = self.inner.execute(q).await.map_err(|e| classify(&self.config, context, e))?;
         let mut out = Vec::new();
         loop {
@@ -164,6 +186,11 @@ impl Graph {
             }
         }
         Ok(out)
+    }
+
+    /// Statements run again after a transient error, since this `Graph` was connected (clones share it).
+    pub fn transient_retries(&self) -> u64 {
+        self.retries.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs a statement and streams its rows (for results too large to hold, e.g. exports).
@@ -186,6 +213,41 @@ impl Graph {
     pub fn inner(&self) -> &Neo4rsGraph {
         &self.inner
     }
+}
+
+/// Runs `op` until it succeeds, fails with a non-transient error, or has failed [`TRANSIENT_ATTEMPTS`] times
+/// with a transient one, pausing `pause(attempt)` between attempts and counting each retry in `retries`.
+async fn retry_transient<T, F, Fut>(
+    context: &str,
+    retries: &std::sync::atomic::AtomicU64,
+    pause: fn(u32) -> Duration,
+    mut op: F,
+) -> Result<T, GraphError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, GraphError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match op().await {
+            Err(GraphError::Query { transient: true, message, .. }) if attempt < TRANSIENT_ATTEMPTS => {
+                let wait = pause(attempt);
+                retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                tracing::warn!(context, attempt, pause_ms = wait.as_millis() as u64, %message, "transient Neo4j error; running the statement again");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether a Neo4j status code asks for the statement to be run again: every `TransientError` except a
+/// transaction someone terminated on purpose (what the official drivers do too).
+fn is_transient(code: &str) -> bool {
+    code.starts_with("Neo.TransientError.")
+        && !code.ends_with(".Transaction.Terminated")
+        && !code.ends_with(".Transaction.LockClientStopped")
 }
 
 /// Builds a query with parameters from `(name, value)` pairs.
@@ -215,7 +277,7 @@ fn classify(config: &Neo4jConfig, context: &str, e: neo4rs::Error) -> GraphError
             } else {
                 GraphError::Query {
                     context: context.to_string(),
-                    transient: code.contains("TransientError"),
+                    transient: is_transient(&code),
                     message: format!("{code}: {}", n.message()),
                 }
             }
@@ -229,6 +291,75 @@ fn classify(config: &Neo4jConfig, context: &str, e: neo4rs::Error) -> GraphError
             } else {
                 GraphError::Query { context: context.to_string(), message: msg, transient: false }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+    fn err(transient: bool) -> GraphError {
+        GraphError::Query { context: "t".into(), message: "Neo.TransientError.Transaction.DeadlockDetected".into(), transient }
+    }
+
+    fn no_pause(_: u32) -> Duration {
+        Duration::ZERO
+    }
+
+    #[test]
+    fn transient_codes() {
+        assert!(is_transient("Neo.TransientError.Transaction.DeadlockDetected"));
+        assert!(is_transient("Neo.TransientError.Transaction.LockAcquisitionTimeout"));
+        assert!(is_transient("Neo.TransientError.General.DatabaseUnavailable"));
+        assert!(!is_transient("Neo.TransientError.Transaction.Terminated"));
+        assert!(!is_transient("Neo.TransientError.Transaction.LockClientStopped"));
+        assert!(!is_transient("Neo.ClientError.Transaction.LockClientStopped"));
+        assert!(!is_transient("Neo.ClientError.Statement.SyntaxError"));
+    }
+
+    #[tokio::test]
+    async fn a_deadlocked_statement_is_run_again_until_it_succeeds() {
+        let calls = AtomicU32::new(0);
+        let retries = AtomicU64::new(0);
+        let r = retry_transient("t", &retries, no_pause, || async {
+            let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if n < 3 { Err(err(true)) } else { Ok(n) }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 3);
+        assert_eq!(retries.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn other_errors_are_not_retried_and_retries_are_bounded() {
+        let calls = AtomicU32::new(0);
+        let retries = AtomicU64::new(0);
+        let r: Result<(), _> = retry_transient("t", &retries, no_pause, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(err(false))
+        })
+        .await;
+        assert!(matches!(r, Err(GraphError::Query { transient: false, .. })));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        calls.store(0, Ordering::SeqCst);
+        let r: Result<(), _> = retry_transient("t", &retries, no_pause, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(err(true))
+        })
+        .await;
+        assert!(matches!(r, Err(GraphError::Query { transient: true, .. })), "the last error is returned");
+        assert_eq!(calls.load(Ordering::SeqCst), TRANSIENT_ATTEMPTS);
+    }
+
+    #[test]
+    fn pauses_grow_with_jitter_and_stay_bounded() {
+        for attempt in 1..TRANSIENT_ATTEMPTS {
+            let base = 50u64 << (attempt - 1).min(6);
+            let p = transient_pause(attempt).as_millis() as u64;
+            assert!((base / 2..=base + base / 2).contains(&p), "attempt {attempt}: {p} ms");
         }
     }
 }
