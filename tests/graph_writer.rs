@@ -165,3 +165,34 @@ async fn shared_aws_roles_keep_other_tools_properties_and_hostile_values_round_t
     g.run(neo4rs::query("MATCH (n {_accountKey:$a}) DETACH DELETE n").param("a", ctx.account_key.as_str()), "cleanup").await.unwrap();
     g.run(neo4rs::query("MATCH (n:aws_iam_role {_key:$k}) DETACH DELETE n").param("k", arn.as_str()), "cleanup").await.unwrap();
 }
+
+/// Batches in flight at once (issue #6) never duplicate anything: the same node in several concurrent
+/// batches of one type is one node (the `_key` constraint serialises the MERGEs), and relationships of one
+/// type are never in flight twice, so the same pair in several batches is one relationship.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_batches_with_duplicates_write_each_object_once() {
+    let mut config = util::neo4j_config();
+    config.batch_size = 3;
+    config.write_concurrency = 4;
+    let g = oktagraph::graph::Graph::connect(&config).await.unwrap();
+    let ctx = util::unique_context("concurrent");
+    let ids: Vec<String> = (0..10).map(|i| format!("cu{i}")).collect();
+    let mut recs = Records::default();
+    recs.nodes.push(model::account(&ctx, None, None));
+    for _ in 0..4 {
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        recs.extend(users(&ctx, &refs, "eng"));
+    }
+    let now = Utc::now().fixed_offset();
+    let c = write(&g, recs, now).await;
+    let u = c["okta_user"];
+    assert_eq!(u.created, 10, "{u:?}");
+    assert_eq!(u.written(), 40, "every duplicate row was matched, none failed: {u:?}");
+    let nodes = util::count(&g, "MATCH (u:okta_user {_accountKey: $a}) RETURN count(u) AS n", &[("a", &ctx.account_key)]).await;
+    assert_eq!(nodes, 10);
+    let rels = util::count(&g, "MATCH (:okta_account {_key: $a})-[r:HAS]->(:okta_user) RETURN count(r) AS n", &[("a", &ctx.account_key)]).await;
+    assert_eq!(rels, 10, "one relationship per pair");
+    let emp = util::count(&g, "MATCH (:okta_user {_accountKey: $a})-[r:IS]->(:employee) RETURN count(r) AS n", &[("a", &ctx.account_key)]).await;
+    assert_eq!(emp, 10);
+    g.run(neo4rs::query("MATCH (n {_accountKey:$a}) DETACH DELETE n").param("a", ctx.account_key.as_str()), "cleanup").await.unwrap();
+}

@@ -124,25 +124,24 @@ async fn sigint_finishes_the_batch_records_interrupted_and_sweeps_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "hung once (>4 min, no oktagraph child alive) in a loaded fresh-clone CI run; passes alone: \
-            cargo test --test integration reliability_signals -- --ignored. Under investigation."]
 async fn sigkill_at_several_points_then_the_next_sync_converges() {
     let g = util::graph().await;
     let server = util::sim_faulty(40, Faults::default()).await;
     let key = util::sim_account_key(&server);
     let job = util::sim_job(&server, &server.super_admin_token());
-    assert_eq!(util::sync_lib(&g, &job).await.status, RunStatus::Success);
+    assert_eq!(bounded("first sync", util::sync_lib(&g, &job)).await.status, RunStatus::Success);
     let calls = server.stats().requests_total;
 
     // Okta changes: one user leaves, and one user's department changes.
-    let gone = remove_a_user(&server).await;
-    let changed = {
+    let gone = bounded("remove a user", remove_a_user(&server)).await;
+    let changed = bounded("change a user", async {
         let org = server.org();
         let mut org = org.write().await;
         let u = org.users.values_mut().find(|u| u.status == "ACTIVE").unwrap();
         u.profile.department = Some("Reliability Engineering".into());
         u.id.clone()
-    };
+    })
+    .await;
 
     // Killed at the first requests, a third and two thirds of the way, and after the last request
     // (while the last batches and the sweep are being written).
@@ -152,22 +151,22 @@ async fn sigkill_at_several_points_then_the_next_sync_converges() {
         let mut child = spawn_sync(&server);
         wait_requests(&server, base, at).await;
         child.start_kill().unwrap();
-        let status = child.wait().await.unwrap();
+        let status = bounded("killed child exits", child.wait()).await.unwrap();
         assert_eq!(status.code(), None, "killed by a signal at {at}");
         // A killed run stays visible as `running`; no object that exists in Okta is soft-deleted.
-        assert_eq!(util::last_run_status(&g, &key).await.as_deref(), Some("running"));
-        let deleted = deleted_users(&g, &key).await;
+        assert_eq!(bounded("last run status", util::last_run_status(&g, &key)).await.as_deref(), Some("running"));
+        let deleted = bounded("deleted users", deleted_users(&g, &key)).await;
         assert!(deleted.iter().all(|d| d == &gone), "killed at {at}: users that exist in Okta are soft-deleted: {deleted:?}");
     }
 
     server.set_faults(Faults::default());
-    let next = util::sync_lib(&g, &job).await;
+    let next = bounded("sync after the kills", util::sync_lib(&g, &job)).await;
     assert_eq!(next.status, RunStatus::Success, "{:?}", next.warnings);
-    assert_eq!(deleted_users(&g, &key).await, vec![gone.clone()], "exactly the user that left is soft-deleted");
+    assert_eq!(bounded("deleted users", deleted_users(&g, &key)).await, vec![gone.clone()], "exactly the user that left is soft-deleted");
     let dept = util::strings(&g, "MATCH (u:okta_user {_key: $k}) RETURN u.department AS v", &[("k", &changed)]).await;
     assert_eq!(dept, vec!["Reliability Engineering".to_string()]);
     // Converged: one more sync has nothing to do, and nothing else but the departed user's objects is deleted.
-    let again = util::sync_lib(&g, &job).await;
+    let again = bounded("converged sync", util::sync_lib(&g, &job)).await;
     let t = totals(&again.counts);
     assert_eq!((t.created, t.updated, t.deleted, t.undeleted), (0, 0, 0, 0), "{:?}", again.counts);
     let mut stray = 0;
@@ -177,4 +176,13 @@ async fn sigkill_at_several_points_then_the_next_sync_converges() {
     }
     assert_eq!(stray, 0, "only the departed user (and its factors) are soft-deleted");
     util::cleanup_account(&g, &key).await;
+}
+
+/// Awaits `f`, failing the test with `what` if it takes more than two minutes (a hang is a failure with a
+/// name, not a CI run that stops answering).
+async fn bounded<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
+    match tokio::time::timeout(Duration::from_secs(120), f).await {
+        Ok(v) => v,
+        Err(_) => panic!("{what}: still waiting after 120 s"),
+    }
 }

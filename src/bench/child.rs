@@ -102,8 +102,16 @@ fn child_command() -> anyhow::Result<std::process::Command> {
 }
 
 /// Parent side: runs one sync in a child process and returns its report and the child's wall time.
-pub async fn sync_in_child(org_url: &str, token: &str, rate_limit_share: f64, max_in_flight: usize) -> anyhow::Result<(ChildReport, f64)> {
+pub async fn sync_in_child(org_url: &str, token: &str, args: &super::BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
+    let (rate_limit_share, max_in_flight) = (args.rate_limit_share, args.max_in_flight);
     let mut cmd = child_command()?;
+    // The writer settings of this run carry over to the child's sync.
+    if let Some(b) = args.batch_size {
+        cmd.arg("--batch-size").arg(b.to_string());
+    }
+    if let Some(c) = args.write_concurrency {
+        cmd.arg("--write-concurrency").arg(c.to_string());
+    }
     cmd.arg("--child-sync")
         .arg(org_url)
         .arg("--rate-limit-share")

@@ -63,6 +63,9 @@ pub struct BenchArgs {
     /// Rows per UNWIND statement of oktagraph's writer (default: the configured batch size).
     #[arg(long)]
     pub batch_size: Option<usize>,
+    /// Batches oktagraph's writer keeps in flight (default: the configured write concurrency).
+    #[arg(long)]
+    pub write_concurrency: Option<usize>,
     /// Fraction of each rate-limit bucket the sync may use (the sync's `rate_limit_share`).
     #[arg(long, default_value_t = 0.5)]
     pub rate_limit_share: f64,
@@ -99,6 +102,7 @@ impl Default for BenchArgs {
             write_users: 100_000,
             baseline_seconds: 60,
             batch_size: None,
+            write_concurrency: None,
             rate_limit_share: 0.5,
             max_in_flight: 16,
             no_resync: false,
@@ -181,7 +185,7 @@ async fn sync_scenario(graph: &Graph, name: &str, users: usize, time_scale: f64,
     let token = server.super_admin_token();
     eprintln!("bench: {name}: {n_users} users, {n_groups} groups, {n_apps} apps at {url}, time scale {time_scale}; first sync…");
     let outcome = async {
-        let (first, first_wall) = child::sync_in_child(&url, &token, args.rate_limit_share, args.max_in_flight).await?;
+        let (first, first_wall) = child::sync_in_child(&url, &token, args).await?;
         let sim_first = server.stats();
         let window = 60.0 / time_scale;
         let mut bound = (0.0f64, String::new(), 0.0f64);
@@ -213,7 +217,7 @@ async fn sync_scenario(graph: &Graph, name: &str, users: usize, time_scale: f64,
             eprintln!("bench: {name}: fingerprinting the account, then the no-change re-sync…");
             let key = result.first.account_key.clone();
             let (n0, r0) = db::fingerprint(graph, &key).await?;
-            let (report, _) = child::sync_in_child(&url, &token, args.rate_limit_share, args.max_in_flight).await?;
+            let (report, _) = child::sync_in_child(&url, &token, args).await?;
             let sim_all = server.stats();
             let (n1, r1) = db::fingerprint(graph, &key).await?;
             let mut sim = sim_all.clone();
@@ -456,6 +460,9 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     let mut neo4j = neo4j;
     if let Some(b) = args.batch_size {
         neo4j.batch_size = b;
+    }
+    if let Some(c) = args.write_concurrency {
+        neo4j.write_concurrency = c.max(1);
     }
     if let Some(url) = &args.child_sync {
         return child::run_child(url, args.rate_limit_share, args.max_in_flight, neo4j).await;

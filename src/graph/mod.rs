@@ -23,6 +23,8 @@ pub struct Neo4jConfig {
     pub database: String,
     /// Rows per UNWIND statement.
     pub batch_size: usize,
+    /// Batches the writer keeps in flight at once (never two of one type).
+    pub write_concurrency: usize,
 }
 
 impl std::fmt::Debug for Neo4jConfig {
@@ -33,15 +35,19 @@ impl std::fmt::Debug for Neo4jConfig {
             .field("password", &"[redacted]")
             .field("database", &self.database)
             .field("batch_size", &self.batch_size)
+            .field("write_concurrency", &self.write_concurrency)
             .finish()
     }
 }
 
 impl Neo4jConfig {
     pub fn new(uri: &str, user: &str, password: SecretString) -> Self {
-        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: 5000 }
+        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: 5000, write_concurrency: DEFAULT_WRITE_CONCURRENCY }
     }
 }
+
+/// Batches in flight by default: two keeps both cores of a small machine busy (Neo4j runs a statement on one).
+pub const DEFAULT_WRITE_CONCURRENCY: usize = 2;
 
 /// What went wrong talking to Neo4j, classified for exit codes and one-line messages.
 #[derive(Debug, thiserror::Error)]
@@ -233,7 +239,7 @@ where
             Err(GraphError::Query { transient: true, message, .. }) if attempt < TRANSIENT_ATTEMPTS => {
                 let wait = pause(attempt);
                 retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                tracing::warn!(context, attempt, pause_ms = wait.as_millis() as u64, %message, "transient Neo4j error; running the statement again");
+                tracing::debug!(context, attempt, pause_ms = wait.as_millis() as u64, %message, "transient Neo4j error; running the statement again");
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }

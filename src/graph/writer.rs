@@ -1,9 +1,15 @@
 //! The one generic batched writer: records of any kind in, `UNWIND` MERGE batches out (SPEC §4 rule 1).
 //!
 //! Records are buffered per kind and written in batches of `batch_size`. Before any relationship batch is
-//! written, every buffered node is written first, so an edge never looks for an end node that is still
-//! sitting in a buffer. One writer per sync runs batches one at a time: relationship MERGEs lock both end
-//! nodes, and hub nodes (the `Everyone` group, the account) would make parallel batches deadlock.
+//! written, every buffered node is written first and every node batch in flight has landed, so an edge never
+//! looks for an end node that is still sitting in a buffer or an uncommitted transaction.
+//!
+//! Up to `write_concurrency` batches are in flight at once (Neo4j runs each statement on one core, and the
+//! client packs the next batch meanwhile). Node batches of one type may overlap: the `_key` uniqueness
+//! constraint serialises MERGEs of the same key. Relationship batches of one type never overlap, so the same
+//! pair cannot be MERGEd by two transactions at once. Relationship batches of different types can lock the
+//! same nodes in different orders (a user gaining a group and an app role at once); Neo4j then aborts one
+//! with `DeadlockDetected`, and [`Graph::rows`] runs it again.
 
 use super::convert::{props_hash, props_to_bolt};
 use super::{cypher, query_with, Graph, GraphError};
@@ -12,6 +18,7 @@ use chrono::{DateTime, FixedOffset};
 use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use tokio::task::JoinSet;
 
 /// What happened to the objects of one type in one sync.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -64,7 +71,15 @@ pub struct GraphWriter {
     queries: HashMap<&'static str, String>,
     counts: WriteCounts,
     statements: u64,
+    concurrency: usize,
+    /// Batches in flight: each answers its type, the rows sent and the statement's counts.
+    inflight: JoinSet<BatchOutcome>,
+    /// Types with a batch in flight, and whether it is a node type.
+    busy: HashMap<&'static str, (bool, usize)>,
 }
+
+/// What a batch in flight answers: its type, the rows sent, and the statement's counts.
+type BatchOutcome = (&'static str, u64, Result<Vec<u64>, GraphError>);
 
 const COLS: [&str; 5] = ["rows", "created", "updated", "unchanged", "undeleted"];
 
@@ -72,6 +87,7 @@ impl GraphWriter {
     /// A writer stamping everything it writes with `now` (the sync's start, so the sweep can tell what it saw).
     pub fn new(graph: Graph, now: DateTime<FixedOffset>) -> GraphWriter {
         let batch_size = graph.config.batch_size.max(1);
+        let concurrency = graph.config.write_concurrency.max(1);
         GraphWriter {
             graph,
             now,
@@ -81,6 +97,9 @@ impl GraphWriter {
             queries: HashMap::new(),
             counts: WriteCounts::new(),
             statements: 0,
+            concurrency,
+            inflight: JoinSet::new(),
+            busy: HashMap::new(),
         }
     }
 
@@ -101,9 +120,10 @@ impl GraphWriter {
         if !buf.keys.insert(n.key.clone()) {
             return Ok(());
         }
+        let hash = props_hash(&n.props);
         let mut row = BoltMap::with_capacity(3);
         row.put(BoltString::new("key"), BoltType::String(BoltString::new(&n.key)));
-        row.put(BoltString::new("hash"), BoltType::String(BoltString::new(&props_hash(&n.props))));
+        row.put(BoltString::new("hash"), BoltType::String(BoltString::from(hash)));
         row.put(BoltString::new("props"), props_to_bolt(&n.props));
         buf.rows.push(BoltType::Map(row));
         if buf.rows.len() >= self.batch_size {
@@ -118,10 +138,11 @@ impl GraphWriter {
         if !buf.keys.insert(e.key()) {
             return Ok(());
         }
+        let hash = props_hash(&e.props);
         let mut row = BoltMap::with_capacity(4);
         row.put(BoltString::new("from"), BoltType::String(BoltString::new(&e.from)));
         row.put(BoltString::new("to"), BoltType::String(BoltString::new(&e.to)));
-        row.put(BoltString::new("hash"), BoltType::String(BoltString::new(&props_hash(&e.props))));
+        row.put(BoltString::new("hash"), BoltType::String(BoltString::from(hash)));
         row.put(BoltString::new("props"), props_to_bolt(&e.props));
         buf.rows.push(BoltType::Map(row));
         if buf.rows.len() >= self.batch_size {
@@ -132,12 +153,16 @@ impl GraphWriter {
         Ok(())
     }
 
-    /// Writes everything still buffered: nodes first, then relationships.
+    /// Writes everything still buffered (nodes first, then relationships) and waits until every batch in
+    /// flight has landed. The first error of any batch is returned.
     pub async fn flush(&mut self) -> Result<(), GraphError> {
         self.flush_all_nodes().await?;
         let kinds: Vec<&'static RelKind> = self.edges.values().filter(|b| !b.rows.is_empty()).map(|b| b.kind).collect();
         for k in kinds {
             self.flush_edges_of(k).await?;
+        }
+        while !self.inflight.is_empty() {
+            self.reap_one().await?;
         }
         Ok(())
     }
@@ -153,24 +178,57 @@ impl GraphWriter {
     async fn flush_nodes_of(&mut self, kind: &'static NodeKind) -> Result<(), GraphError> {
         let Some(buf) = self.nodes.get_mut(kind.type_name) else { return Ok(()) };
         let rows = buf.take();
-        self.write_rows(kind.type_name, rows, || cypher::upsert_nodes(kind)).await
+        self.submit(kind.type_name, true, rows, || cypher::upsert_nodes(kind)).await
     }
 
     async fn flush_edges_of(&mut self, kind: &'static RelKind) -> Result<(), GraphError> {
         let Some(buf) = self.edges.get_mut(kind.type_name) else { return Ok(()) };
         let rows = buf.take();
-        self.write_rows(kind.type_name, rows, || cypher::upsert_edges(kind)).await
+        // Every end node this batch may look for has been submitted; wait until those batches landed.
+        while self.busy.values().any(|(is_node, n)| *is_node && *n > 0) {
+            self.reap_one().await?;
+        }
+        self.submit(kind.type_name, false, rows, || cypher::upsert_edges(kind)).await
     }
 
-    /// Writes one batch of one type with its generated statement and adds up what happened. A relationship
-    /// row whose end node is missing is not written: the statement reports fewer rows than it was sent.
-    async fn write_rows(&mut self, type_name: &'static str, rows: Vec<BoltType>, statement: impl FnOnce() -> String) -> Result<(), GraphError> {
+    /// Starts one batch of one type with its generated statement, once a slot is free (and, for a
+    /// relationship type, once no batch of the same type is in flight). A relationship row whose end node is missing is not written: the statement
+    /// reports fewer rows than it was sent.
+    async fn submit(&mut self, type_name: &'static str, is_node: bool, rows: Vec<BoltType>, statement: impl FnOnce() -> String) -> Result<(), GraphError> {
         if rows.is_empty() {
             return Ok(());
         }
+        while self.inflight.len() >= self.concurrency || (!is_node && self.busy.get(type_name).is_some_and(|b| b.1 > 0)) {
+            self.reap_one().await?;
+        }
         let sent = rows.len() as u64;
         let text = self.queries.entry(type_name).or_insert_with(statement).clone();
-        let c = self.run_batch(&text, rows, type_name).await?;
+        let graph = self.graph.clone();
+        let now = self.now;
+        self.busy.entry(type_name).or_insert((is_node, 0)).1 += 1;
+        self.inflight.spawn(async move {
+            let q = query_with(&text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", BoltType::from(now))]);
+            let started = std::time::Instant::now();
+            let c = graph.counts(q, &format!("upsert {type_name}"), &COLS).await;
+            tracing::trace!(type_name, rows = sent, ms = started.elapsed().as_millis() as u64, "batch written");
+            (type_name, sent, c.map(|c| c.into_iter().map(|v| v.max(0) as u64).collect()))
+        });
+        Ok(())
+    }
+
+    /// Waits for one batch in flight and adds up what happened.
+    async fn reap_one(&mut self) -> Result<(), GraphError> {
+        let Some(joined) = self.inflight.join_next().await else { return Ok(()) };
+        let (type_name, sent, result) = joined.map_err(|e| GraphError::Query {
+            context: "writer".into(),
+            message: format!("a write task failed: {e}"),
+            transient: false,
+        })?;
+        if let Some(b) = self.busy.get_mut(type_name) {
+            b.1 -= 1;
+        }
+        let c = result?;
+        self.statements += 1;
         let t = self.counts.entry(type_name.to_string()).or_default();
         t.created += c[1];
         t.updated += c[2];
@@ -182,16 +240,6 @@ impl GraphWriter {
         }
         t.unmatched += unmatched;
         Ok(())
-    }
-
-    async fn run_batch(&mut self, text: &str, rows: Vec<BoltType>, what: &str) -> Result<Vec<u64>, GraphError> {
-        let n = rows.len();
-        let q = query_with(text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", BoltType::from(self.now))]);
-        let started = std::time::Instant::now();
-        let c = self.graph.counts(q, &format!("upsert {what}"), &COLS).await?;
-        self.statements += 1;
-        tracing::trace!(what, rows = n, ms = started.elapsed().as_millis() as u64, "batch written");
-        Ok(c.into_iter().map(|v| v.max(0) as u64).collect())
     }
 
     /// Counts so far, per `_type`.
