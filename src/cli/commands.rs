@@ -68,6 +68,7 @@ pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
     let mut c = Neo4jConfig::new(&s.neo4j.uri, &s.neo4j.user, password);
     c.database = s.neo4j.database.clone();
     c.batch_size = s.neo4j.batch_size;
+    c.write_concurrency = s.neo4j.write_concurrency;
     Ok(c)
 }
 

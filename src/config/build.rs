@@ -17,6 +17,7 @@ pub(crate) fn build(
         password: n.password.map(|p| read_secret(p, env)).transpose()?,
         database: n.database,
         batch_size: n.batch_size,
+        write_concurrency: n.write_concurrency,
     };
     let accounts = plan
         .accounts

@@ -168,6 +168,17 @@ pub enum ConfigError {
         at: Origin,
     },
 
+    /// `write_concurrency` outside `1..=16`.
+    #[error("{at}: write concurrency must be between 1 and {max}, got {value}")]
+    WriteConcurrency {
+        /// Where.
+        at: Origin,
+        /// The rejected value.
+        value: i64,
+        /// The largest allowed value.
+        max: usize,
+    },
+
     /// `batch_size` outside `1..=100000`.
     #[error("{at}: batch size must be between 1 and {max}, got {value}")]
     BatchSize {

@@ -42,6 +42,8 @@ pub(crate) struct RawNeo4j {
     pub database: Option<String>,
     /// Rows per `UNWIND` statement. Signed so a negative value gets the range message, not a type error.
     pub batch_size: Option<Spanned<i64>>,
+    /// Batches the writer keeps in flight. Signed for the same reason.
+    pub write_concurrency: Option<Spanned<i64>>,
 }
 
 /// `[sync]`.

@@ -16,6 +16,9 @@ pub const DEFAULT_NEO4J_USER: &str = "neo4j";
 pub const DEFAULT_NEO4J_DATABASE: &str = "neo4j";
 /// Default rows per `UNWIND` statement.
 pub const DEFAULT_BATCH_SIZE: usize = 5000;
+/// Largest accepted `write_concurrency`: Neo4j runs each statement on one core.
+pub const MAX_WRITE_CONCURRENCY: usize = 16;
+
 /// Largest accepted `batch_size`: beyond this a single statement's parameter map gets unwieldy.
 pub const MAX_BATCH_SIZE: usize = 100_000;
 /// Neo4j URI schemes the driver understands.
@@ -87,6 +90,8 @@ pub struct Neo4jSettings {
     pub database: String,
     /// Rows per `UNWIND` statement, `1..=MAX_BATCH_SIZE`.
     pub batch_size: usize,
+    /// Batches the writer keeps in flight, `1..=MAX_WRITE_CONCURRENCY`.
+    pub write_concurrency: usize,
 }
 
 /// One Okta org to sync.

@@ -555,3 +555,19 @@ fn secret_in_file_gets_a_hint() {
         "{err}"
     );
 }
+
+#[test]
+fn write_concurrency_bounds_and_default() {
+    for bad in ["0", "17", "-2"] {
+        let err = load_err(&format!("[neo4j]\nwrite_concurrency = {bad}\n"));
+        assert!(matches!(err, ConfigError::WriteConcurrency { .. }), "{bad}: {err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("conf/oktagraph.toml:2:21: neo4j.write_concurrency: write concurrency must be between 1 and 16"),
+            "{msg}"
+        );
+    }
+    assert_eq!(load_ok("[neo4j]\nwrite_concurrency = 1\n").neo4j.write_concurrency, 1);
+    assert_eq!(load_ok("[neo4j]\nwrite_concurrency = 16\n").neo4j.write_concurrency, 16);
+    assert_eq!(load_ok("").neo4j.write_concurrency, crate::graph::DEFAULT_WRITE_CONCURRENCY);
+}

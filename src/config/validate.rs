@@ -79,6 +79,7 @@ pub(crate) struct Neo4jPlan {
     pub password: Option<SecretRef>,
     pub database: String,
     pub batch_size: usize,
+    pub write_concurrency: usize,
 }
 
 #[derive(Debug)]
@@ -209,12 +210,25 @@ fn neo4j(
             max: MAX_BATCH_SIZE,
         })?;
 
+    let write_concurrency = match &raw.write_concurrency {
+        None => crate::graph::DEFAULT_WRITE_CONCURRENCY,
+        Some(n) => usize::try_from(*n.get_ref())
+            .ok()
+            .filter(|c| (1..=MAX_WRITE_CONCURRENCY).contains(c))
+            .ok_or(ConfigError::WriteConcurrency {
+                at: doc.at(n.span(), "neo4j.write_concurrency"),
+                value: *n.get_ref(),
+                max: MAX_WRITE_CONCURRENCY,
+            })?,
+    };
+
     Ok(Neo4jPlan {
         uri,
         user,
         password,
         database,
         batch_size,
+        write_concurrency,
     })
 }
 
