@@ -484,12 +484,30 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     }
     graph.apply_schema().await?;
     let info = graph.server_info().await?;
+    // The server's memory settings shape the write figures; best effort (needs the right to see settings).
+    let memory = graph
+        .rows(
+            neo4rs::query(
+                "SHOW SETTINGS YIELD name, value WHERE name IN ['server.memory.heap.max_size', 'server.memory.pagecache.size'] \
+                 RETURN name, value ORDER BY name",
+            ),
+            "memory settings",
+        )
+        .await
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| Some(format!("{} {}", r.get::<String>("name").ok()?.rsplit('.').nth(1)?, r.get::<String>("value").ok()?)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
     println!(
-        "oktagraph bench: Neo4j {} {} at {}, writer batch size {}, {} CPUs; sync rate_limit_share {}, max_in_flight {}",
+        "oktagraph bench: Neo4j {} {} at {} ({memory}), writer batch size {} × {} in flight, {} CPUs; sync rate_limit_share {}, max_in_flight {}",
         info.version,
         info.edition,
         neo4j.uri,
         neo4j.batch_size,
+        neo4j.write_concurrency,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         args.rate_limit_share,
         args.max_in_flight

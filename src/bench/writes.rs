@@ -266,7 +266,7 @@ pub async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool
         let (r, how) = match *method {
             "oktagraph" => (
                 oktagraph_writer(graph, nodes, edges).await.map(|(n, s)| (n, s, false)),
-                format!("GraphWriter, UNWIND MERGE batches of {} rows, one statement at a time", graph.config.batch_size),
+                format!("GraphWriter, UNWIND MERGE batches of {} rows, {} in flight", graph.config.batch_size, graph.config.write_concurrency),
             ),
             "per-object" => (
                 per_object(graph, nodes, edges, baseline_cap).await,

@@ -333,31 +333,9 @@ async fn purge(g: &GlobalArgs, args: &PurgeArgs) -> Result<ExitCode, CliError> {
 
 /// Parses `30d`, `12h`, `15m`, `90s`, `2w`, `1h30m`.
 pub fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
-    let bad = || CliError::usage(format!("'{s}' is not a duration (examples: 30d, 12h, 15m, 0s)"));
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(bad());
-    }
-    let mut total = chrono::Duration::zero();
-    let mut num = String::new();
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: i64 = num.parse().map_err(|_| bad())?;
-        num.clear();
-        total += match c {
-            'w' => chrono::Duration::weeks(n),
-            'd' => chrono::Duration::days(n),
-            'h' => chrono::Duration::hours(n),
-            'm' => chrono::Duration::minutes(n),
-            's' => chrono::Duration::seconds(n),
-            _ => return Err(bad()),
-        };
-    }
-    if !num.is_empty() {
-        return Err(bad());
-    }
-    Ok(total)
+    let secs = crate::config::parse_span(s).map_err(|reason| CliError::usage(format!("'{s}' is not a duration ({reason}); examples: 30d, 12h, 15m, 0s")))?;
+    i64::try_from(secs)
+        .ok()
+        .and_then(chrono::Duration::try_seconds)
+        .ok_or_else(|| CliError::usage(format!("'{s}' is too large a duration")))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 ///
 /// Accepts one or more `<integer><unit>` parts, spaces allowed around units, e.g. `90s`, `1h30m`,
 /// `1d 12h`. Units: `s`/`sec`/`secs`/`second(s)`, `m`/`min`/`mins`/`minute(s)`, `h`/`hr`/`hrs`/`hour(s)`,
-/// `d`/`day(s)`. Zero, negative, unit-less or overflowing values are errors; the message is a reason
+/// `d`/`day(s)`, `w`/`week(s)`. Zero, negative, unit-less or overflowing values are errors; the message is a reason
 /// without the input, so callers can prefix their own context.
 pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
     let s = s.trim();
@@ -18,6 +18,20 @@ pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
     }
     if s.is_empty() {
         return Err("is empty; use a duration like \"1h\" or \"DISABLED\"".into());
+    }
+    let total = parse_span(s)?;
+    if total == 0 {
+        return Err("must be greater than zero; use \"DISABLED\" to turn polling off".into());
+    }
+    Ok(Some(Duration::from_secs(total)))
+}
+
+/// Parses a span of time in whole seconds: the same grammar as [`parse_duration`] (plus `w`/`week(s)`),
+/// zero allowed, no `DISABLED`. Used for ages such as `purge --deleted-before 30d`.
+pub fn parse_span(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("is empty; use a duration like \"30d\" or \"12h\"".into());
     }
     if s.starts_with('-') {
         return Err("must not be negative".into());
@@ -29,7 +43,7 @@ pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return Err(format!(
-                "expected a number at \"{rest}\"; use a duration like \"30s\", \"15m\", \"1h30m\" or \"DISABLED\""
+                "expected a number at \"{rest}\"; use a duration like \"30s\", \"15m\" or \"1h30m\""
             ));
         }
         let (num, after) = rest.split_at(digits);
@@ -41,12 +55,13 @@ pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
             "m" | "min" | "mins" | "minute" | "minutes" => 60,
             "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
             "d" | "day" | "days" => 86_400,
+            "w" | "week" | "weeks" => 604_800,
             "" => {
                 return Err(format!(
-                    "\"{num}\" has no unit; use s, m, h or d (e.g. \"{num}m\")"
+                    "\"{num}\" has no unit; use s, m, h, d or w (e.g. \"{num}m\")"
                 ))
             }
-            other => return Err(format!("unknown unit \"{other}\"; use s, m, h or d")),
+            other => return Err(format!("unknown unit \"{other}\"; use s, m, h, d or w")),
         };
         let part = num
             .parse::<u64>()
@@ -56,10 +71,7 @@ pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
         total = part.ok_or_else(|| "is too large".to_string())?;
         rest = after;
     }
-    if total == 0 {
-        return Err("must be greater than zero; use \"DISABLED\" to turn polling off".into());
-    }
-    Ok(Some(Duration::from_secs(total)))
+    Ok(total)
 }
 
 #[cfg(test)]
@@ -120,5 +132,21 @@ mod tests {
         assert!(parse_duration("999999999999999999d")
             .unwrap_err()
             .contains("too large"));
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::parse_span;
+
+    #[test]
+    fn spans_allow_zero_and_weeks() {
+        assert_eq!(parse_span("0s"), Ok(0));
+        assert_eq!(parse_span("2w"), Ok(14 * 86_400));
+        assert_eq!(parse_span("1d 12h"), Ok(129_600));
+        assert!(parse_span("").is_err());
+        assert!(parse_span("-1d").is_err());
+        assert!(parse_span("10").unwrap_err().contains("no unit"));
+        assert!(parse_span("3y").unwrap_err().contains("unknown unit"));
     }
 }

@@ -19,7 +19,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use duration::parse_duration;
+pub use duration::{parse_duration, parse_span};
 pub use error::{ConfigError, Origin, SecretSource};
 pub use settings::*;
 pub use validate::default_account_name;
