@@ -226,6 +226,26 @@ impl Collector {
     }
 
     /// Lists every page of a Link-paged endpoint, mapping and sending each page as it arrives.
+    /// One object's sub-list (a group's members, an app's users or groups), page by page: each page becomes
+    /// records and is sent before the next is read, so a 100,000-member group is never held whole. Returns
+    /// the items seen. What was sent before an error stays written: it exists in Okta, and the failed step
+    /// is incomplete, so nothing is swept on its account.
+    async fn each_sub_page(&self, path: &str, mut f: impl FnMut(&Value) -> Records) -> Result<u64, StepFailure> {
+        let mut pages = std::pin::pin!(self.client.list_pages::<Value>(path));
+        let mut n = 0;
+        while let Some(page) = pages.next().await {
+            self.check_cancel()?;
+            let page = page.map_err(StepFailure::Okta)?;
+            let mut recs = Records::default();
+            for item in &page {
+                recs.extend(f(item));
+            }
+            n += page.len() as u64;
+            self.send(recs).await?;
+        }
+        Ok(n)
+    }
+
     async fn each_page(&self, path: &str, step: &str, items: &mut u64, mut f: impl FnMut(&Value) -> Records) -> StepResult {
         let mut pages = std::pin::pin!(self.client.list_pages::<Value>(path));
         while let Some(page) = pages.next().await {
@@ -345,31 +365,30 @@ impl Collector {
         }
         // Groups whose stats say they are empty need no call.
         let todo: Vec<GroupBrief> = groups.into_iter().filter(|g| !g.everyone && g.users_count != Some(0)).collect();
+        let ctx = &self.ctx;
         let mut stream = futures::stream::iter(todo)
             .map(|g| async move {
                 let path = format!("/api/v1/groups/{}/users?limit=1000", g.id);
-                let members: Result<Vec<Value>, OktaError> = self.client.list::<Value>(&path).try_collect().await;
-                (g, members)
+                let r = self
+                    .each_sub_page(&path, |u| match u.get("id").and_then(Value::as_str) {
+                        Some(uid) => Records { nodes: vec![], edges: vec![model::membership(ctx, g.kind, &g.id, uid)] },
+                        None => Records::default(),
+                    })
+                    .await;
+                (g, r)
             })
             .buffer_unordered(self.opts.concurrency);
-        while let Some((g, members)) = stream.next().await {
+        while let Some((g, r)) = stream.next().await {
             self.check_cancel()?;
-            let members = match members {
-                Ok(m) => m,
-                Err(e) if e.is_not_found() => {
+            match r {
+                Ok(n) => *items += n,
+                Err(StepFailure::Okta(e)) if e.is_not_found() => {
                     tracing::debug!(group = %g.id, "group deleted during the sync; skipped");
                     continue;
                 }
-                Err(e) => return Err(StepFailure::Okta(e)),
-            };
-            let edges: Vec<_> = members
-                .iter()
-                .filter_map(|u| u.get("id").and_then(Value::as_str))
-                .map(|u| model::membership(&self.ctx, g.kind, &g.id, u))
-                .collect();
-            *items += edges.len() as u64;
+                Err(e) => return Err(e),
+            }
             self.progress("memberships", *items);
-            self.send(Records { nodes: vec![], edges }).await?;
         }
         Ok(())
     }
@@ -390,38 +409,36 @@ impl Collector {
 
     async fn app_assignments(&self, items: &mut u64) -> StepResult {
         let apps = self.shared.lock().expect("shared state").apps.clone();
+        let ctx = &self.ctx;
         let mut stream = futures::stream::iter(apps)
             .map(|app| async move {
-                let users: Result<Vec<Value>, OktaError> =
-                    self.client.list::<Value>(&format!("/api/v1/apps/{}/users?limit=500", app.id)).try_collect().await;
-                let groups: Result<Vec<Value>, OktaError> = match &users {
-                    Ok(_) => self.client.list::<Value>(&format!("/api/v1/apps/{}/groups?limit=200", app.id)).try_collect().await,
-                    Err(_) => Ok(Vec::new()),
-                };
-                (app, users, groups)
+                let r = async {
+                    let users = format!("/api/v1/apps/{}/users?limit=500", app.id);
+                    let mut n = self.each_sub_page(&users, |au| model::app_user(ctx, &app, au).unwrap_or_default()).await?;
+                    let groups = format!("/api/v1/apps/{}/groups?limit=200", app.id);
+                    n += self
+                        .each_sub_page(&groups, |ag| {
+                            let gid = ag.get("id").and_then(Value::as_str).unwrap_or_default();
+                            model::app_group(ctx, &app, self.group_kind(gid), ag).unwrap_or_default()
+                        })
+                        .await?;
+                    Ok::<u64, StepFailure>(n)
+                }
+                .await;
+                (app, r)
             })
             .buffer_unordered(self.opts.concurrency);
-        while let Some((app, users, groups)) = stream.next().await {
+        while let Some((app, r)) = stream.next().await {
             self.check_cancel()?;
-            let (users, groups) = match (users, groups) {
-                (Ok(u), Ok(g)) => (u, g),
-                (Err(e), _) | (_, Err(e)) if e.is_not_found() => {
+            match r {
+                Ok(n) => *items += n,
+                Err(StepFailure::Okta(e)) if e.is_not_found() => {
                     tracing::debug!(app = %app.id, "application deleted during the sync; skipped");
                     continue;
                 }
-                (Err(e), _) | (_, Err(e)) => return Err(StepFailure::Okta(e)),
-            };
-            let mut recs = Records::default();
-            for au in &users {
-                recs.extend(model::app_user(&self.ctx, &app, au).unwrap_or_default());
+                Err(e) => return Err(e),
             }
-            for ag in &groups {
-                let gid = ag.get("id").and_then(Value::as_str).unwrap_or_default();
-                recs.extend(model::app_group(&self.ctx, &app, self.group_kind(gid), ag).unwrap_or_default());
-            }
-            *items += (users.len() + groups.len()) as u64;
             self.progress("app_assignments", *items);
-            self.send(recs).await?;
         }
         Ok(())
     }

@@ -15,7 +15,7 @@ pub const DEFAULT_NEO4J_USER: &str = "neo4j";
 /// Default Neo4j database (SPEC §5).
 pub const DEFAULT_NEO4J_DATABASE: &str = "neo4j";
 /// Default rows per `UNWIND` statement.
-pub const DEFAULT_BATCH_SIZE: usize = 5000;
+pub const DEFAULT_BATCH_SIZE: usize = 2000;
 /// Largest accepted `write_concurrency`: Neo4j runs each statement on one core.
 pub const MAX_WRITE_CONCURRENCY: usize = 16;
 

@@ -42,7 +42,7 @@ impl std::fmt::Debug for Neo4jConfig {
 
 impl Neo4jConfig {
     pub fn new(uri: &str, user: &str, password: SecretString) -> Self {
-        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: 5000, write_concurrency: DEFAULT_WRITE_CONCURRENCY }
+        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: crate::config::DEFAULT_BATCH_SIZE, write_concurrency: DEFAULT_WRITE_CONCURRENCY }
     }
 }
 

@@ -74,9 +74,14 @@ pub struct GraphWriter {
     concurrency: usize,
     /// Batches in flight: each answers its type, the rows sent and the statement's counts.
     inflight: JoinSet<BatchOutcome>,
-    /// Types with a batch in flight, and whether it is a node type.
+    /// Per type: whether it is a node type, and its batches in flight.
     busy: HashMap<&'static str, (bool, usize)>,
+    /// Rows in all buffers.
+    buffered: usize,
 }
+
+/// Rows buffered over all types, in batches: past this the fullest buffer is written early.
+pub const BUFFER_BATCHES: usize = 3;
 
 /// What a batch in flight answers: its type, the rows sent, and the statement's counts.
 type BatchOutcome = (&'static str, u64, Result<Vec<u64>, GraphError>);
@@ -100,6 +105,7 @@ impl GraphWriter {
             concurrency,
             inflight: JoinSet::new(),
             busy: HashMap::new(),
+            buffered: 0,
         }
     }
 
@@ -126,11 +132,12 @@ impl GraphWriter {
         row.put(BoltString::new("hash"), BoltType::String(BoltString::from(hash)));
         row.put(BoltString::new("props"), props_to_bolt(&n.props));
         buf.rows.push(BoltType::Map(row));
+        self.buffered += 1;
         if buf.rows.len() >= self.batch_size {
             let kind = n.kind;
             self.flush_nodes_of(kind).await?;
         }
-        Ok(())
+        self.keep_within_budget().await
     }
 
     pub async fn push_edge(&mut self, e: EdgeRecord) -> Result<(), GraphError> {
@@ -145,10 +152,30 @@ impl GraphWriter {
         row.put(BoltString::new("hash"), BoltType::String(BoltString::from(hash)));
         row.put(BoltString::new("props"), props_to_bolt(&e.props));
         buf.rows.push(BoltType::Map(row));
+        self.buffered += 1;
         if buf.rows.len() >= self.batch_size {
             let kind = e.kind;
             self.flush_all_nodes().await?;
             self.flush_edges_of(kind).await?;
+        }
+        self.keep_within_budget().await
+    }
+
+    /// Rows are buffered per type until a batch is full, and a sync produces some twenty types: without a
+    /// bound, the buffers alone would hold ~20 batches (a few hundred MB of Bolt maps on a large org). Past
+    /// [`BUFFER_BATCHES`] batches' worth of rows in all, the fullest buffer is written early.
+    async fn keep_within_budget(&mut self) -> Result<(), GraphError> {
+        while self.buffered > self.batch_size.saturating_mul(BUFFER_BATCHES) {
+            let node = self.nodes.values().map(|b| (b.rows.len(), b.kind)).max_by_key(|(n, _)| *n);
+            let edge = self.edges.values().map(|b| (b.rows.len(), b.kind)).max_by_key(|(n, _)| *n);
+            match (node, edge) {
+                (Some((n, kind)), e) if e.is_none_or(|(m, _)| n >= m) => self.flush_nodes_of(kind).await?,
+                (_, Some((_, kind))) => {
+                    self.flush_all_nodes().await?;
+                    self.flush_edges_of(kind).await?;
+                }
+                _ => break,
+            }
         }
         Ok(())
     }
@@ -178,12 +205,14 @@ impl GraphWriter {
     async fn flush_nodes_of(&mut self, kind: &'static NodeKind) -> Result<(), GraphError> {
         let Some(buf) = self.nodes.get_mut(kind.type_name) else { return Ok(()) };
         let rows = buf.take();
+        self.buffered -= rows.len();
         self.submit(kind.type_name, true, rows, || cypher::upsert_nodes(kind)).await
     }
 
     async fn flush_edges_of(&mut self, kind: &'static RelKind) -> Result<(), GraphError> {
         let Some(buf) = self.edges.get_mut(kind.type_name) else { return Ok(()) };
         let rows = buf.take();
+        self.buffered -= rows.len();
         // Every end node this batch may look for has been submitted; wait until those batches landed.
         while self.busy.values().any(|(is_node, n)| *is_node && *n > 0) {
             self.reap_one().await?;
