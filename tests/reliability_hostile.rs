@@ -20,7 +20,7 @@ fn nested(depth: usize) -> Value {
 async fn hostile_values_are_stored_verbatim_or_skipped_and_never_break_the_run() {
     let g = util::graph().await;
     let server = util::sim_faulty(30, Faults::default()).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let big = "x".repeat(1 << 20);
     let many: Vec<String> = (0..10_000).map(|i| format!("item-{i}")).collect();
     let ghost = "00uGHOSTUSERNOTINLIST1".to_string();
@@ -59,7 +59,7 @@ async fn hostile_values_are_stored_verbatim_or_skipped_and_never_break_the_run()
     let users_in_okta = server.org().read().await.users.len() as i64;
     let job = util::sim_job(&server, &server.super_admin_token());
 
-    let s = util::sync_lib(&g, &job).await;
+    let s = util::sync(&g, &job).await;
     assert_eq!(s.status, RunStatus::Success, "{:?}", s.warnings);
     assert!(
         s.warnings.iter().any(|w| w.contains("okta_user_assigned_application") && w.contains("skipped")),
@@ -108,14 +108,14 @@ async fn hostile_values_are_stored_verbatim_or_skipped_and_never_break_the_run()
     assert_eq!(c, 1);
 
     // Idempotent with hostile data: a second sync changes nothing (the change hash is stable).
-    let again = util::sync_lib(&g, &job).await;
+    let again = util::sync(&g, &job).await;
     assert_eq!(again.status, RunStatus::Success);
     let mut t = TypeCounts::default();
     for c in again.counts.values() {
         t.add(c);
     }
     assert_eq!((t.created, t.updated, t.deleted), (0, 0, 0), "{:?}", again.counts);
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,19 +123,19 @@ async fn deeply_nested_profile_does_not_break_the_sync() {
     // Deeper than serde_json's default recursion limit (128).
     let g = util::graph().await;
     let server = util::sim_faulty(10, Faults::default()).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     {
         let org = server.org();
         let mut org = org.write().await;
         let u = org.users.values_mut().next().unwrap();
         u.profile.extra.insert("veryDeep".into(), nested(300));
     }
-    let s = util::sync_lib(&g, &util::sim_job(&server, &server.super_admin_token())).await;
+    let s = util::sync(&g, &util::sim_job(&server, &server.super_admin_token())).await;
     assert_eq!(s.status, RunStatus::Success, "{:?}", s.warnings);
     let users_in_okta = server.org().read().await.users.len() as i64;
     let n = util::count(&g, "MATCH (u:okta_user {_accountKey: $a}) RETURN count(u) AS n", &[("a", &key)]).await;
     assert_eq!(n, users_in_okta);
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }
 
 #[tokio::test]
@@ -166,5 +166,5 @@ async fn duplicate_ids_across_pages_give_one_node() {
     )
     .await;
     assert_eq!(e, 1, "one relationship per pair");
-    util::cleanup_account(&g, &ctx.account_key).await;
+    util::cleanup(&g, &ctx.account_key).await;
 }

@@ -86,7 +86,7 @@ impl Drop for Private {
 async fn neo4j_killed_mid_sync_is_reported_and_the_next_sync_converges() {
     let neo = Private::new();
     let server = util::sim_faulty(60, Faults::default()).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let mut env = util::sim_env(&server, &server.super_admin_token());
     env.retain(|(k, _)| k != "NEO4J_URI");
     env.push(("NEO4J_URI".into(), format!("bolt://127.0.0.1:{BOLT}")));

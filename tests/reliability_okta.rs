@@ -30,9 +30,9 @@ fn totals(s: &SyncSummary) -> TypeCounts {
 async fn faulty_then_clean(tag: &str, faults: Faults) -> SimServer {
     let g = util::graph().await;
     let server = util::sim_faulty(40, faults).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let job = util::sim_job(&server, &server.super_admin_token());
-    let faulty = util::sync_lib(&g, &job).await;
+    let faulty = util::sync(&g, &job).await;
     let injected = server.stats().faults_injected;
     assert!(injected > 0, "{tag}: the simulator injected no fault; the test proves nothing");
     assert_eq!(faulty.status, RunStatus::Success, "{tag}: warnings {:?}", faulty.warnings);
@@ -40,7 +40,7 @@ async fn faulty_then_clean(tag: &str, faults: Faults) -> SimServer {
     assert!(with_faults.len() > 100, "{tag}: the graph is suspiciously small ({} lines)", with_faults.len());
 
     server.set_faults(Faults::default());
-    let clean = util::sync_lib(&g, &job).await;
+    let clean = util::sync(&g, &job).await;
     assert_eq!(clean.status, RunStatus::Success, "{tag}: {:?}", clean.warnings);
     let t = totals(&clean);
     assert_eq!(
@@ -51,7 +51,7 @@ async fn faulty_then_clean(tag: &str, faults: Faults) -> SimServer {
     );
     util::assert_same_graph(&with_faults, &util::shared_snapshot(&g, &key).await, tag);
     assert_eq!(util::deleted_count(&g, &key).await, 0, "{tag}: nothing is soft-deleted");
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
     server
 }
 
@@ -83,17 +83,17 @@ async fn okta_missing_rate_limit_headers_give_the_clean_graph() {
         .await
         .unwrap();
     assert!(resp.headers().get("x-rate-limit-limit").is_none(), "the fault is active");
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let job = util::sim_job(&server, &server.super_admin_token());
-    let s = util::sync_lib(&g, &job).await;
+    let s = util::sync(&g, &job).await;
     assert_eq!(s.status, RunStatus::Success, "{:?}", s.warnings);
     let a = util::shared_snapshot(&g, &key).await;
     server.set_faults(Faults::default());
-    let clean = util::sync_lib(&g, &job).await;
+    let clean = util::sync(&g, &job).await;
     let t = totals(&clean);
     assert_eq!((t.created, t.updated, t.deleted), (0, 0, 0), "{:?}", clean.counts);
     util::assert_same_graph(&a, &util::shared_snapshot(&g, &key).await, "missing rate-limit headers");
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,7 +138,7 @@ async fn okta_responses_slower_than_the_client_timeout_are_retried_to_the_clean_
     let g = util::graph().await;
     let faults = Faults { slow_rate: 0.15, slow_delay: Duration::from_secs(3), seed: 16, ..Faults::default() };
     let server = util::sim_faulty(30, faults).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let started = std::time::Instant::now();
     let steps = collect_with_timeout(&g, &server, Duration::from_millis(400)).await;
     assert!(server.stats().faults_by_kind.get("slow").copied().unwrap_or(0) > 0, "slow answers were injected");
@@ -147,21 +147,21 @@ async fn okta_responses_slower_than_the_client_timeout_are_retried_to_the_clean_
     let slow = util::shared_snapshot(&g, &key).await;
 
     server.set_faults(Faults::default());
-    let clean = util::sync_lib(&g, &util::sim_job(&server, &server.super_admin_token())).await;
+    let clean = util::sync(&g, &util::sim_job(&server, &server.super_admin_token())).await;
     assert_eq!(clean.status, RunStatus::Success);
     let t = totals(&clean);
     assert_eq!((t.created, t.updated, t.deleted), (0, 0, 0), "{:?}", clean.counts);
     util::assert_same_graph(&slow, &util::shared_snapshot(&g, &key).await, "slow responses");
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn okta_path_that_keeps_failing_makes_the_run_partial_and_sweeps_nothing() {
     let g = util::graph().await;
     let server = util::sim_faulty(30, Faults::default()).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let job = util::sim_job(&server, &server.super_admin_token());
-    assert_eq!(util::sync_lib(&g, &job).await.status, RunStatus::Success);
+    assert_eq!(util::sync(&g, &job).await.status, RunStatus::Success);
     let before = util::shared_snapshot(&g, &key).await;
     // A group disappears from Okta while its listing is failing: since the groups step is incomplete,
     // the group (and the memberships, roles and rules that depend on groups) must not be swept.
@@ -172,23 +172,23 @@ async fn okta_path_that_keeps_failing_makes_the_run_partial_and_sweeps_nothing()
         org.groups.0.remove(&gid);
     }
     server.set_faults(Faults { fail_paths: vec!["/api/v1/groups".into()], seed: 17, ..Faults::default() });
-    let s = util::sync_lib(&g, &job).await;
+    let s = util::sync(&g, &job).await;
     assert_eq!(s.status, RunStatus::Partial, "{:?}", s.warnings);
     assert!(s.warnings.iter().any(|w| w.starts_with("groups:")), "the summary names the failed step: {:?}", s.warnings);
     assert_eq!(util::deleted_count(&g, &key).await, 0, "an incomplete step sweeps nothing");
     util::assert_same_graph(&before, &util::shared_snapshot(&g, &key).await, "failing groups path");
     assert_eq!(util::last_run_status(&g, &key).await.as_deref(), Some("partial"));
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn okta_token_revoked_mid_sync_fails_clearly_and_sweeps_nothing() {
     let g = util::graph().await;
     let server = Arc::new(util::sim_faulty(40, Faults::default()).await);
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let token = server.super_admin_token();
     let job = util::sim_job(&server, &token);
-    assert_eq!(util::sync_lib(&g, &job).await.status, RunStatus::Success);
+    assert_eq!(util::sync(&g, &job).await.status, RunStatus::Success);
     let before = util::shared_snapshot(&g, &key).await;
     let calls_per_sync = server.stats().requests_total;
 
@@ -205,7 +205,7 @@ async fn okta_token_revoked_mid_sync_fails_clearly_and_sweeps_nothing() {
             server.revoke_token(&token);
         })
     };
-    let s = util::sync_lib(&g, &job).await;
+    let s = util::sync(&g, &job).await;
     revoker.await.unwrap();
     assert!(server.stats().unauthorized_401 > 0, "the sync ran into the revoked token");
     assert_eq!(s.status, RunStatus::Failed, "{:?}", s.warnings);
@@ -215,5 +215,5 @@ async fn okta_token_revoked_mid_sync_fails_clearly_and_sweeps_nothing() {
     assert_eq!(util::deleted_count(&g, &key).await, 0, "a revoked token sweeps nothing");
     util::assert_same_graph(&before, &util::shared_snapshot(&g, &key).await, "revoked token");
     assert_eq!(util::last_run_status(&g, &key).await.as_deref(), Some("failed"));
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }

@@ -32,7 +32,7 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
 async fn no_secret_in_trace_logs_errors_run_records_exports_or_the_graph() {
     let g = util::graph().await;
     let server = util::sim_faulty(30, util::no_faults()).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let token = server.super_admin_token();
     let password = std::env::var("NEO4J_PASSWORD").unwrap_or_else(|_| "oktagraph-local".into());
     let scopes = oktagraph::okta::DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect();
@@ -157,8 +157,8 @@ async fn no_secret_in_trace_logs_errors_run_records_exports_or_the_graph() {
             "a secret attribute is stored: {n}"
         );
     }
-    let run = util::sync_lib(&g, &util::sim_job(&server, &token)).await;
+    let run = util::sync(&g, &util::sim_job(&server, &token)).await;
     assert_eq!(run.status, RunStatus::Success);
     assert_clean("the run summary", &format!("{run:?}"), &secrets);
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }

@@ -71,9 +71,9 @@ async fn deleted_users(g: &Graph, key: &str) -> Vec<String> {
 async fn stop_with(signal: &str) {
     let g = util::graph().await;
     let server = util::sim_faulty(40, Faults::default()).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let job = util::sim_job(&server, &server.super_admin_token());
-    assert_eq!(util::sync_lib(&g, &job).await.status, RunStatus::Success);
+    assert_eq!(util::sync(&g, &job).await.status, RunStatus::Success);
     let calls = server.stats().requests_total;
     let before = util::shared_snapshot(&g, &key).await;
     // A user leaves Okta: a sweep would soft-delete it, so its survival shows that no sweep ran.
@@ -107,10 +107,10 @@ async fn stop_with(signal: &str) {
 
     // The next sync converges: the user that left is now soft-deleted, and nothing else.
     server.set_faults(Faults::default());
-    let next = util::sync_lib(&g, &job).await;
+    let next = util::sync(&g, &job).await;
     assert_eq!(next.status, RunStatus::Success);
     assert_eq!(deleted_users(&g, &key).await, vec![gone]);
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,9 +127,9 @@ async fn sigint_finishes_the_batch_records_interrupted_and_sweeps_nothing() {
 async fn sigkill_at_several_points_then_the_next_sync_converges() {
     let g = util::graph().await;
     let server = util::sim_faulty(40, Faults::default()).await;
-    let key = util::sim_account_key(&server);
+    let key = util::account_key(&server);
     let job = util::sim_job(&server, &server.super_admin_token());
-    assert_eq!(bounded("first sync", util::sync_lib(&g, &job)).await.status, RunStatus::Success);
+    assert_eq!(bounded("first sync", util::sync(&g, &job)).await.status, RunStatus::Success);
     let calls = server.stats().requests_total;
 
     // Okta changes: one user leaves, and one user's department changes.
@@ -160,13 +160,13 @@ async fn sigkill_at_several_points_then_the_next_sync_converges() {
     }
 
     server.set_faults(Faults::default());
-    let next = bounded("sync after the kills", util::sync_lib(&g, &job)).await;
+    let next = bounded("sync after the kills", util::sync(&g, &job)).await;
     assert_eq!(next.status, RunStatus::Success, "{:?}", next.warnings);
     assert_eq!(bounded("deleted users", deleted_users(&g, &key)).await, vec![gone.clone()], "exactly the user that left is soft-deleted");
     let dept = util::strings(&g, "MATCH (u:okta_user {_key: $k}) RETURN u.department AS v", &[("k", &changed)]).await;
     assert_eq!(dept, vec!["Reliability Engineering".to_string()]);
     // Converged: one more sync has nothing to do, and nothing else but the departed user's objects is deleted.
-    let again = bounded("converged sync", util::sync_lib(&g, &job)).await;
+    let again = bounded("converged sync", util::sync(&g, &job)).await;
     let t = totals(&again.counts);
     assert_eq!((t.created, t.updated, t.deleted, t.undeleted), (0, 0, 0, 0), "{:?}", again.counts);
     let mut stray = 0;
@@ -175,7 +175,7 @@ async fn sigkill_at_several_points_then_the_next_sync_converges() {
         stray += util::count(&g, &q, &[("a", &key)]).await;
     }
     assert_eq!(stray, 0, "only the departed user (and its factors) are soft-deleted");
-    util::cleanup_account(&g, &key).await;
+    util::cleanup(&g, &key).await;
 }
 
 /// Awaits `f`, failing the test with `what` if it takes more than two minutes (a hang is a failure with a

@@ -76,19 +76,21 @@ pub async fn sim(users: usize) -> SimServer {
     sim_with(users, SimOptions { port: 0, time_scale: 120.0, ..SimOptions::default() }).await
 }
 
+/// A simulated org with a unique seed and the given options.
 pub async fn sim_with(users: usize, opts: SimOptions) -> SimServer {
     let org = Org::generate(&OrgSpec { users, seed: unique_seed() }, "http://127.0.0.1:0");
     SimServer::start(org, opts).await.expect("simulator starts")
 }
 
-/// The job syncing `server` with `token`.
+/// The job syncing `server` with `token`, under the account name `name` (tagged on every node).
 pub fn job(server: &SimServer, token: &str, name: &str) -> AccountJob {
-    let mut j = AccountJob::new(&server.base_url(), Credentials::Ssws(secrecy::SecretString::from(token.to_string())));
+    let mut j = sim_job(server, token);
     j.name = Some(name.to_string());
     j.tag_with_account_name = true;
     j
 }
 
+/// One sync through the library (what `oktagraph sync --once` runs), never cancelled.
 pub async fn sync(g: &Graph, job: &AccountJob) -> SyncSummary {
     let (_tx, rx) = tokio::sync::watch::channel(false);
     sync::sync_account(g, job, rx, Arc::new(Silent)).await.expect("sync runs")
@@ -97,17 +99,6 @@ pub async fn sync(g: &Graph, job: &AccountJob) -> SyncSummary {
 /// The account key of a simulator's org.
 pub fn account_key(server: &SimServer) -> String {
     format!("okta_account:{}", server.base_url().trim_start_matches("http://"))
-}
-
-/// Removes every node of an account (tests clean up after themselves).
-pub async fn cleanup(g: &Graph, account_key: &str) {
-    g.run(
-        neo4rs::query("MATCH (n) WHERE n._accountKey = $a OR n.accountKey = $a CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")
-            .param("a", account_key),
-        "cleanup",
-    )
-    .await
-    .ok();
 }
 
 /// Live (not soft-deleted) node keys of one type for an account.
@@ -156,9 +147,7 @@ pub async fn snapshot(g: &Graph, account: &str) -> Vec<String> {
     out
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Reliability harness (tests/reliability_*.rs): simulator orgs with unique seeds, syncs through the library
-// and through the binary, a comparable snapshot of one account's graph, and cleanup of one account.
+// ---- Fault injection, snapshots that tolerate shared nodes, the binary ------------------------------------
 
 use neo4rs::BoltType;
 use oktagraph::sim::Faults;
@@ -166,25 +155,12 @@ use std::collections::BTreeMap;
 
 /// Starts a simulated org of `users` users with a unique seed, fast rate-limit windows and `faults`.
 pub async fn sim_faulty(users: usize, faults: Faults) -> SimServer {
-    let org = Org::generate(&OrgSpec { users, seed: unique_seed() }, "http://127.0.0.1:0");
-    let opts = SimOptions { time_scale: 600.0, faults, ..SimOptions::default() };
-    SimServer::start(org, opts).await.expect("simulator starts")
+    sim_with(users, SimOptions { time_scale: 600.0, faults, ..SimOptions::default() }).await
 }
 
-/// The `_key` of the account a sync of `server` writes (`okta_account:127.0.0.1:PORT`).
-pub fn sim_account_key(server: &SimServer) -> String {
-    format!("okta_account:{}", server.base_url().trim_start_matches("http://"))
-}
-
-/// A job for the simulator with a token.
-pub fn sim_job(server: &SimServer, token: &str) -> oktagraph::sync::AccountJob {
-    oktagraph::sync::AccountJob::new(&server.base_url(), oktagraph::okta::Credentials::Ssws(SecretString::from(token.to_string())))
-}
-
-/// One sync through the library (what `oktagraph sync --once` runs), never cancelled.
-pub async fn sync_lib(g: &Graph, job: &oktagraph::sync::AccountJob) -> oktagraph::sync::SyncSummary {
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    oktagraph::sync::sync_account(g, job, rx, std::sync::Arc::new(oktagraph::collect::Silent)).await.expect("sync starts")
+/// A job for the simulator with a token, named after the org.
+pub fn sim_job(server: &SimServer, token: &str) -> AccountJob {
+    AccountJob::new(&server.base_url(), Credentials::Ssws(SecretString::from(token.to_string())))
 }
 
 /// Bookkeeping that legitimately differs between two syncs of the same data.
@@ -260,15 +236,17 @@ pub fn assert_same_graph(a: &[String], b: &[String], what: &str) {
     panic!("{what}: graphs differ ({} vs {} lines)\nonly in first: {only_a:#?}\nonly in second: {only_b:#?}", a.len(), b.len());
 }
 
-/// Hard-deletes one account's nodes, relationships and run records (never anything shared or another account's).
-pub async fn cleanup_account(g: &Graph, account_key: &str) {
+/// Hard-deletes one account's nodes, relationships, run records and alert states (never anything shared or
+/// another account's). Tests clean up after themselves so the shared database stays small.
+pub async fn cleanup(g: &Graph, account_key: &str) {
     for kind in oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped) {
-        let q = format!("MATCH (n:{} {{_accountKey: $a}}) DETACH DELETE n", kind.type_name);
+        let q = format!("MATCH (n:{} {{_accountKey: $a}}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS", kind.type_name);
         g.run(neo4rs::query(&q).param("a", account_key), "cleanup").await.expect("cleanup");
     }
-    g.run(neo4rs::query("MATCH (r:SyncRun {accountKey: $a}) DETACH DELETE r").param("a", account_key), "cleanup runs")
-        .await
-        .expect("cleanup runs");
+    for label in ["SyncRun", "AlertState"] {
+        let q = format!("MATCH (r:{label} {{accountKey: $a}}) DETACH DELETE r");
+        g.run(neo4rs::query(&q).param("a", account_key), "cleanup runs").await.expect("cleanup runs");
+    }
     g.run(
         neo4rs::query("MATCH ()-[r]->() WHERE r._accountKey = $a DELETE r").param("a", account_key),
         "cleanup edges",

@@ -225,12 +225,21 @@ impl Collector {
         }
     }
 
-    /// Lists every page of a Link-paged endpoint, mapping and sending each page as it arrives.
+    /// Lists every page of a Link-paged endpoint, mapping and sending each page as it arrives, and reports
+    /// the step's progress after each page.
+    async fn each_page(&self, path: &str, step: &str, items: &mut u64, f: impl FnMut(&Value) -> Records) -> StepResult {
+        self.pages(path, Some((step, items)), f).await.map(|_| ())
+    }
+
     /// One object's sub-list (a group's members, an app's users or groups), page by page: each page becomes
     /// records and is sent before the next is read, so a 100,000-member group is never held whole. Returns
     /// the items seen. What was sent before an error stays written: it exists in Okta, and the failed step
     /// is incomplete, so nothing is swept on its account.
-    async fn each_sub_page(&self, path: &str, mut f: impl FnMut(&Value) -> Records) -> Result<u64, StepFailure> {
+    async fn each_sub_page(&self, path: &str, f: impl FnMut(&Value) -> Records) -> Result<u64, StepFailure> {
+        self.pages(path, None, f).await
+    }
+
+    async fn pages(&self, path: &str, mut progress: Option<(&str, &mut u64)>, mut f: impl FnMut(&Value) -> Records) -> Result<u64, StepFailure> {
         let mut pages = std::pin::pin!(self.client.list_pages::<Value>(path));
         let mut n = 0;
         while let Some(page) = pages.next().await {
@@ -241,25 +250,13 @@ impl Collector {
                 recs.extend(f(item));
             }
             n += page.len() as u64;
+            if let Some((step, items)) = progress.as_mut() {
+                **items += page.len() as u64;
+                self.progress(step, **items);
+            }
             self.send(recs).await?;
         }
         Ok(n)
-    }
-
-    async fn each_page(&self, path: &str, step: &str, items: &mut u64, mut f: impl FnMut(&Value) -> Records) -> StepResult {
-        let mut pages = std::pin::pin!(self.client.list_pages::<Value>(path));
-        while let Some(page) = pages.next().await {
-            self.check_cancel()?;
-            let page = page.map_err(StepFailure::Okta)?;
-            let mut recs = Records::default();
-            for item in &page {
-                recs.extend(f(item));
-            }
-            *items += page.len() as u64;
-            self.progress(step, *items);
-            self.send(recs).await?;
-        }
-        Ok(())
     }
 
     async fn account(&self, warnings: &mut Vec<String>) -> StepResult {
