@@ -126,7 +126,7 @@ pub fn job(a: &config::AccountSettings) -> AccountJob {
     j
 }
 
-/// Turns SIGINT/SIGTERM into a cancel signal: the batch in flight finishes, nothing is swept.
+/// Turns SIGINT/SIGTERM into a cancel signal: collection stops, what was collected is written, nothing is swept.
 pub fn cancel_on_signals() -> watch::Receiver<bool> {
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
@@ -145,7 +145,7 @@ pub fn cancel_on_signals() -> watch::Receiver<bool> {
             _ = tokio::signal::ctrl_c() => {},
             _ = term => {},
         }
-        tracing::warn!("stopping: finishing the batch in flight; no sweep will run");
+        tracing::warn!("stopping: writing what was collected; no sweep will run");
         let _ = tx.send(true);
     });
     rx
