@@ -44,14 +44,7 @@ async fn remove_a_user(server: &SimServer) -> String {
     // A user who holds no admin role: removing a role's only holder would rightly soft-delete the role too.
     let admins: Vec<String> = org.roles.iter().map(|r| r.assignee.clone()).collect();
     let id = org.users.values().find(|u| u.status == "ACTIVE" && !admins.contains(&u.id)).unwrap().id.clone();
-    org.users.0.remove(&id);
-    for m in org.group_members.values_mut() {
-        m.remove(&id);
-    }
-    for a in org.app_users.values_mut() {
-        a.0.remove(&id);
-    }
-    org.factors.remove(&id);
+    org.remove_user(&id);
     id
 }
 

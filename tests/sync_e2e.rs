@@ -267,15 +267,7 @@ async fn changes_in_okta_become_exactly_those_updates_and_soft_deletes() {
         let deprov = active[0].clone();
         org.users.get_mut(&deprov).unwrap().status = "DEPROVISIONED".into();
         // user deleted (with everything that pointed at them)
-        org.users.0.remove(&deleted_user);
-        for m in org.group_members.values_mut() {
-            m.remove(&deleted_user);
-        }
-        for m in org.app_users.values_mut() {
-            m.0.remove(&deleted_user);
-        }
-        org.factors.remove(&deleted_user);
-        org.roles.retain(|r| r.assignee != deleted_user);
+        org.remove_user(&deleted_user);
         org.logs.retain(|e| e.pointer("/actor/id").and_then(Value::as_str) != Some(deleted_user.as_str()));
         // membership removed, app unassigned, rule deleted, factor removed, attribute removed
         org.group_members.get_mut(&gid).unwrap().remove(&member_uid);
@@ -450,16 +442,8 @@ async fn two_accounts_in_one_database_stay_isolated() {
         let org_lock = a.org();
         let mut org = org_lock.write().await;
         let uid = org.users.values().next().unwrap().id.clone();
-        org.users.0.remove(&uid);
-        for m in org.group_members.values_mut() {
-            m.remove(&uid);
-        }
-        org.roles.retain(|r| r.assignee != uid);
+        org.remove_user(&uid);
         org.logs.retain(|e| e.pointer("/actor/id").and_then(Value::as_str) != Some(uid.as_str()));
-        org.factors.remove(&uid);
-        for m in org.app_users.values_mut() {
-            m.0.remove(&uid);
-        }
         org.group_rules.0.clear();
     }
     let s = util::sync(&g, &ja).await;

@@ -103,7 +103,6 @@ fn child_command() -> anyhow::Result<std::process::Command> {
 
 /// Parent side: runs one sync in a child process and returns its report and the child's wall time.
 pub async fn sync_in_child(org_url: &str, token: &str, args: &super::BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
-    let (rate_limit_share, max_in_flight) = (args.rate_limit_share, args.max_in_flight);
     let mut cmd = child_command()?;
     // The writer settings of this run carry over to the child's sync.
     if let Some(b) = args.batch_size {
@@ -115,9 +114,9 @@ pub async fn sync_in_child(org_url: &str, token: &str, args: &super::BenchArgs) 
     cmd.arg("--child-sync")
         .arg(org_url)
         .arg("--rate-limit-share")
-        .arg(rate_limit_share.to_string())
+        .arg(args.rate_limit_share.to_string())
         .arg("--max-in-flight")
-        .arg(max_in_flight.to_string())
+        .arg(args.max_in_flight.to_string())
         .env(TOKEN_ENV, token)
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit());

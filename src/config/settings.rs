@@ -16,6 +16,9 @@ pub const DEFAULT_NEO4J_USER: &str = "neo4j";
 pub const DEFAULT_NEO4J_DATABASE: &str = "neo4j";
 /// Default rows per `UNWIND` statement.
 pub const DEFAULT_BATCH_SIZE: usize = 2000;
+/// Batches the writer keeps in flight by default: two keep both cores of a small machine busy (Neo4j runs
+/// a statement on one).
+pub const DEFAULT_WRITE_CONCURRENCY: usize = 2;
 /// Largest accepted `write_concurrency`: Neo4j runs each statement on one core.
 pub const MAX_WRITE_CONCURRENCY: usize = 16;
 

@@ -569,5 +569,5 @@ fn write_concurrency_bounds_and_default() {
     }
     assert_eq!(load_ok("[neo4j]\nwrite_concurrency = 1\n").neo4j.write_concurrency, 1);
     assert_eq!(load_ok("[neo4j]\nwrite_concurrency = 16\n").neo4j.write_concurrency, 16);
-    assert_eq!(load_ok("").neo4j.write_concurrency, crate::graph::DEFAULT_WRITE_CONCURRENCY);
+    assert_eq!(load_ok("").neo4j.write_concurrency, DEFAULT_WRITE_CONCURRENCY);
 }

@@ -201,25 +201,19 @@ fn neo4j(
         (None, Some(n)) => (*n.get_ref(), doc.at(n.span(), "neo4j.batch_size")),
         (None, None) => (DEFAULT_BATCH_SIZE as i64, Origin::Default),
     };
-    let batch_size = usize::try_from(batch)
-        .ok()
-        .filter(|n| (1..=MAX_BATCH_SIZE).contains(n))
-        .ok_or(ConfigError::BatchSize {
-            at: batch_at,
-            value: batch,
-            max: MAX_BATCH_SIZE,
-        })?;
+    let batch_size = in_range(batch, MAX_BATCH_SIZE).ok_or(ConfigError::BatchSize {
+        at: batch_at,
+        value: batch,
+        max: MAX_BATCH_SIZE,
+    })?;
 
     let write_concurrency = match &raw.write_concurrency {
-        None => crate::graph::DEFAULT_WRITE_CONCURRENCY,
-        Some(n) => usize::try_from(*n.get_ref())
-            .ok()
-            .filter(|c| (1..=MAX_WRITE_CONCURRENCY).contains(c))
-            .ok_or(ConfigError::WriteConcurrency {
-                at: doc.at(n.span(), "neo4j.write_concurrency"),
-                value: *n.get_ref(),
-                max: MAX_WRITE_CONCURRENCY,
-            })?,
+        None => DEFAULT_WRITE_CONCURRENCY,
+        Some(n) => in_range(*n.get_ref(), MAX_WRITE_CONCURRENCY).ok_or(ConfigError::WriteConcurrency {
+            at: doc.at(n.span(), "neo4j.write_concurrency"),
+            value: *n.get_ref(),
+            max: MAX_WRITE_CONCURRENCY,
+        })?,
     };
 
     Ok(Neo4jPlan {
@@ -230,6 +224,11 @@ fn neo4j(
         batch_size,
         write_concurrency,
     })
+}
+
+/// `value` as a count in `1..=max`, or `None` (a negative value included).
+fn in_range(value: i64, max: usize) -> Option<usize> {
+    usize::try_from(value).ok().filter(|n| (1..=max).contains(n))
 }
 
 fn check_neo4j_uri(uri: &str) -> Result<(), String> {

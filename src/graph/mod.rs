@@ -42,12 +42,9 @@ impl std::fmt::Debug for Neo4jConfig {
 
 impl Neo4jConfig {
     pub fn new(uri: &str, user: &str, password: SecretString) -> Self {
-        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: crate::config::DEFAULT_BATCH_SIZE, write_concurrency: DEFAULT_WRITE_CONCURRENCY }
+        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: crate::config::DEFAULT_BATCH_SIZE, write_concurrency: crate::config::DEFAULT_WRITE_CONCURRENCY }
     }
 }
-
-/// Batches in flight by default: two keeps both cores of a small machine busy (Neo4j runs a statement on one).
-pub const DEFAULT_WRITE_CONCURRENCY: usize = 2;
 
 /// What went wrong talking to Neo4j, classified for exit codes and one-line messages.
 #[derive(Debug, thiserror::Error)]

@@ -436,6 +436,20 @@ impl Org {
         }
     }
 
+    /// Deletes a user the way Okta does: it leaves every list that named it (group members, app
+    /// assignments, enrolled factors, admin role assignments). System Log events about it stay.
+    pub fn remove_user(&mut self, user_id: &str) {
+        self.users.0.remove(user_id);
+        for members in self.group_members.values_mut() {
+            members.remove(user_id);
+        }
+        for assigned in self.app_users.values_mut() {
+            assigned.0.remove(user_id);
+        }
+        self.factors.remove(user_id);
+        self.roles.retain(|r| r.assignee != user_id);
+    }
+
     /// Checks that references point at existing objects (used for fixtures).
     pub fn validate(&self) -> Result<(), String> {
         for (gid, members) in &self.group_members {
