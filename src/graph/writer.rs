@@ -246,17 +246,26 @@ impl GraphWriter {
     }
 
     /// Waits for one batch in flight and adds up what happened.
+    /// On an error, the other batches in flight are awaited before it is returned: dropping them would cut
+    /// their statements off mid-reply and hand their connections back to the pool in that state.
     async fn reap_one(&mut self) -> Result<(), GraphError> {
         let Some(joined) = self.inflight.join_next().await else { return Ok(()) };
-        let (type_name, sent, result) = joined.map_err(|e| GraphError::Query {
+        let outcome = joined.map_err(|e| GraphError::Query {
             context: "writer".into(),
             message: format!("a write task failed: {e}"),
             transient: false,
-        })?;
+        });
+        let (type_name, sent, c) = match outcome.and_then(|(t, sent, r)| r.map(|c| (t, sent, c))) {
+            Ok(v) => v,
+            Err(e) => {
+                while self.inflight.join_next().await.is_some() {}
+                self.busy.clear();
+                return Err(e);
+            }
+        };
         if let Some(b) = self.busy.get_mut(type_name) {
             b.1 -= 1;
         }
-        let c = result?;
         self.statements += 1;
         let t = self.counts.entry(type_name.to_string()).or_default();
         t.created += c[1];
