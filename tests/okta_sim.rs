@@ -534,9 +534,12 @@ fn capture_this_thread() -> Captured {
             let layer = tracing_subscriber::fmt::layer()
                 .with_ansi(false)
                 .with_writer(move || w.clone())
-                .with_filter(tracing_subscriber::filter::filter_fn(|_| {
-                    CAPTURING.with(std::cell::Cell::get)
-                }));
+                // Per event, never cached per callsite: a callsite first reached on a thread that is not
+                // capturing must not be remembered as "never" (the "okta request" line went missing so).
+                .with_filter(
+                    tracing_subscriber::filter::DynFilterFn::new(|_, _| CAPTURING.with(std::cell::Cell::get))
+                        .with_callsite_filter(|_| tracing::subscriber::Interest::sometimes()),
+                );
             // Also installs the `log` bridge, so reqwest's `log` records are captured too.
             tracing_subscriber::registry()
                 .with(layer)
