@@ -15,6 +15,7 @@ CREATE CONSTRAINT employee_key IF NOT EXISTS FOR (n:employee) REQUIRE n._key IS 
 CREATE CONSTRAINT aws_iam_role_key IF NOT EXISTS FOR (n:aws_iam_role) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT sync_run_key IF NOT EXISTS FOR (n:SyncRun) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT alert_state_key IF NOT EXISTS FOR (n:AlertState) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT sync_lock_key IF NOT EXISTS FOR (n:SyncLock) REQUIRE n._key IS UNIQUE;
 
 CREATE INDEX okta_service_account IF NOT EXISTS FOR (n:okta_service) ON (n._accountKey);
 CREATE INDEX okta_user_account IF NOT EXISTS FOR (n:okta_user) ON (n._accountKey);

@@ -15,7 +15,9 @@ FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END |
 FOREACH (_ IN CASE WHEN wasDeleted THEN [1] ELSE [] END |
   SET r._deleted = false
   REMOVE r._deletedOn)
-SET r._lastSeenOn = $now
+// Never moves back: when two runs overlap, the later run's stamp must survive the earlier run's write,
+// or the later run's sweep would count the object as not seen.
+SET r._lastSeenOn = CASE WHEN r._lastSeenOn > $now THEN r._lastSeenOn ELSE $now END
 RETURN count(*) AS rows,
        sum(CASE WHEN firstSeen IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN firstSeen IS NOT NULL AND NOT same THEN 1 ELSE 0 END) AS updated,

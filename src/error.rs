@@ -13,6 +13,8 @@ pub enum ExitCode {
     Connect = 3,
     /// Any other failure.
     Failure = 4,
+    /// Another sync of the account holds its lock (docs/graph.md#sync-lock); nothing was done.
+    Busy = 5,
 }
 
 /// An error that ends a command: a one-line message and its exit code.

@@ -82,7 +82,7 @@ async fn sweep_soft_deletes_unseen_and_undeletes_returning_objects() {
     write(&g, users(&ctx, &["a1"], "eng"), t2).await;
     let plan = SweepPlan {
         account_key: &ctx.account_key,
-        sync_start: t2,
+        seen_since: t2,
         now: t2,
         window_start: t2 - Duration::days(90),
         nodes: vec![&kinds::USER, &kinds::EMPLOYEE],
@@ -126,7 +126,7 @@ async fn created_edges_outside_the_log_window_survive_the_sweep() {
     let t2 = t1 + Duration::minutes(1);
     let plan = SweepPlan {
         account_key: &ctx.account_key,
-        sync_start: t2,
+        seen_since: t2,
         now: t2,
         window_start: t2 - Duration::days(90),
         nodes: vec![],

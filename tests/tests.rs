@@ -13,3 +13,6 @@ mod reliability_secrets;
 mod reliability_signals;
 mod reliability_hostile;
 mod reliability_neo4j;
+mod sync_lock;
+mod soft_deleted_queries;
+mod graph_only;

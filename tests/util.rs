@@ -243,7 +243,7 @@ pub async fn cleanup(g: &Graph, account_key: &str) {
         let q = format!("MATCH (n:{} {{_accountKey: $a}}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS", kind.type_name);
         g.run(neo4rs::query(&q).param("a", account_key), "cleanup").await.expect("cleanup");
     }
-    for label in ["SyncRun", "AlertState"] {
+    for label in ["SyncRun", "AlertState", "SyncLock"] {
         let q = format!("MATCH (r:{label} {{accountKey: $a}}) DETACH DELETE r");
         g.run(neo4rs::query(&q).param("a", account_key), "cleanup runs").await.expect("cleanup runs");
     }

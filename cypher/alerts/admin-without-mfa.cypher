@@ -4,6 +4,6 @@
 MATCH (u:okta_user {_accountKey: $account})
 WHERE NOT u:Deleted AND u.status <> 'DEPROVISIONED'
   AND (EXISTS { MATCH (u)-[a:ASSIGNED]->(r:okta_role) WHERE a._deleted = false AND NOT r:Deleted }
-       OR EXISTS { MATCH (u)<-[h:HAS]-(:UserGroup)-[a:ASSIGNED]->(r:okta_role) WHERE h._deleted = false AND a._deleted = false AND NOT r:Deleted })
+       OR EXISTS { MATCH (u)<-[h:HAS]-(g:UserGroup)-[a:ASSIGNED]->(r:okta_role) WHERE h._deleted = false AND NOT g:Deleted AND a._deleted = false AND NOT r:Deleted })
   AND NOT EXISTS { MATCH (u)-[a:ASSIGNED]->(f:mfa_device) WHERE a._deleted = false AND f.status = 'ACTIVE' AND NOT f:Deleted }
 RETURN u._key AS userId, u.login AS login

@@ -3,6 +3,6 @@
 // params: account
 MATCH (u:okta_user)
 WHERE NOT u:Deleted AND ($account IS NULL OR u._accountKey = $account)
-  AND NOT (u)-[:IS]->(:Person)
+  AND NOT EXISTS { MATCH (u)-[i:IS]->(p:Person) WHERE i._deleted = false AND NOT p:Deleted }
 RETURN u.login AS login, u.userType AS userType, u.status AS status, u._accountKey AS account
 ORDER BY login

@@ -95,6 +95,9 @@ pub struct SyncArgs {
     /// Do not evaluate alert rules after the sync.
     #[arg(long)]
     pub no_alerts: bool,
+    /// When another sync of an account is running, wait for it to end instead of exiting with code 5.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args)]

@@ -30,7 +30,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::Success)
         }
         Command::Bench(args) => {
-            let s = settings(g, None)?;
+            let s = settings(g, None, false)?;
             crate::bench::run(args, neo4j_config(&s)?).await.map_err(|e| CliError::failure(format!("benchmark: {e:#}")))?;
             Ok(ExitCode::Success)
         }
@@ -45,8 +45,12 @@ fn config_error(e: config::ConfigError) -> CliError {
 }
 
 /// Resolves flags, environment and the config file into settings (SPEC §5 precedence: flags win).
-pub fn settings(g: &GlobalArgs, account: Option<&str>) -> Result<Settings, CliError> {
+///
+/// Only `sync` reads the accounts' Okta credentials (`okta_credentials`): the commands that only talk to
+/// Neo4j must work for an analyst who has the config file but not the tokens.
+pub fn settings(g: &GlobalArgs, account: Option<&str>, okta_credentials: bool) -> Result<Settings, CliError> {
     let overrides = ConfigOverrides {
+        graph_only: !okta_credentials,
         config_path: g.config.clone(),
         neo4j_uri: g.neo4j_uri.clone(),
         neo4j_user: g.neo4j_user.clone(),
@@ -83,8 +87,9 @@ fn is_loopback_uri(uri: &str) -> bool {
     matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
 }
 
+/// Settings without Okta credentials and a connected graph, for the commands that only talk to Neo4j.
 pub async fn connect(g: &GlobalArgs) -> Result<(Settings, Graph), CliError> {
-    let s = settings(g, None)?;
+    let s = settings(g, None, false)?;
     let graph = Graph::connect(&neo4j_config(&s)?).await?;
     Ok((s, graph))
 }
@@ -104,7 +109,7 @@ async fn schema(g: &GlobalArgs) -> Result<ExitCode, CliError> {
 }
 
 /// The job for one configured account.
-pub fn job(a: &config::AccountSettings) -> AccountJob {
+pub fn job(a: &config::AccountSettings, lock_ttl: std::time::Duration) -> AccountJob {
     let credentials = match &a.auth {
         AccountAuth::Token(t) => Credentials::Ssws(t.clone()),
         AccountAuth::OAuth { client_id, private_key_pem, key_id, scopes } => {
@@ -123,6 +128,7 @@ pub fn job(a: &config::AccountSettings) -> AccountJob {
     j.steps = a.steps.clone();
     j.rate_limit_share = a.rate_limit_share;
     j.max_in_flight = a.max_in_flight;
+    j.lock_ttl = lock_ttl;
     j
 }
 
@@ -152,11 +158,11 @@ pub fn cancel_on_signals() -> watch::Receiver<bool> {
 }
 
 async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliError> {
-    let s = settings(g, args.account.as_deref())?;
+    let s = settings(g, args.account.as_deref(), true)?;
     let accounts = s.require_accounts().map_err(config_error)?.to_vec();
     let mut jobs: Vec<(AccountJob, Option<std::time::Duration>)> = Vec::new();
     for a in &accounts {
-        let mut j = job(a);
+        let mut j = job(a, s.lock_ttl);
         if let Some(steps) = &args.steps {
             j.steps = Some(steps.clone());
         }
@@ -176,10 +182,12 @@ async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliEr
         let graph = graph.clone();
         let mut cancel = cancel.clone();
         let alerts = alerts.clone();
+        let wait = args.wait;
         tasks.push(tokio::spawn(async move {
             let mut worst = ExitCode::Success;
             loop {
-                let code = sync_once(&graph, &job, cancel.clone(), alerts.as_ref().as_ref()).await;
+                // A polling loop that meets another process's sync skips this round and tries at the next.
+                let code = sync_once(&graph, &job, cancel.clone(), alerts.as_ref().as_ref(), wait).await;
                 worst = worse(worst, code);
                 let Some(every) = interval else { break };
                 if *cancel.borrow() {
@@ -206,8 +214,9 @@ fn worse(a: ExitCode, b: ExitCode) -> ExitCode {
         ExitCode::Success => 0,
         ExitCode::Partial => 1,
         ExitCode::Failure => 2,
-        ExitCode::Usage => 3,
-        ExitCode::Connect => 4,
+        ExitCode::Busy => 3,
+        ExitCode::Usage => 4,
+        ExitCode::Connect => 5,
     };
     if rank(b) > rank(a) {
         b
@@ -216,10 +225,36 @@ fn worse(a: ExitCode, b: ExitCode) -> ExitCode {
     }
 }
 
-/// One sync of one account, reported; returns its exit code.
-pub async fn sync_once(graph: &Graph, job: &AccountJob, cancel: watch::Receiver<bool>, alerts: Option<&crate::alerts::Alerts>) -> ExitCode {
+/// How often a `sync --wait` asks again for a lock another process holds.
+const LOCK_WAIT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// One sync of one account, reported; returns its exit code. With `wait`, a sync that finds the account's
+/// lock held by another process waits for it (until cancelled) instead of returning [`ExitCode::Busy`].
+pub async fn sync_once(
+    graph: &Graph,
+    job: &AccountJob,
+    mut cancel: watch::Receiver<bool>,
+    alerts: Option<&crate::alerts::Alerts>,
+    wait: bool,
+) -> ExitCode {
     let reporter = Arc::new(ProgressReporter::new(job.name.as_deref().unwrap_or("okta")));
-    let result = sync::sync_account(graph, job, cancel, reporter.clone()).await;
+    let mut told = false;
+    let result = loop {
+        let r = sync::sync_account(graph, job, cancel.clone(), reporter.clone()).await;
+        match &r {
+            Err(sync::SyncError::Busy(holder)) if wait && !*cancel.borrow() => {
+                if !told {
+                    eprintln!("oktagraph: account '{}': waiting for another sync to end: {holder}", job.name.as_deref().unwrap_or(&job.org_url));
+                    told = true;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(LOCK_WAIT_POLL) => continue,
+                    _ = cancel.changed() => break r,
+                }
+            }
+            _ => break r,
+        }
+    };
     reporter.finish();
     match result {
         Ok(summary) => {
@@ -238,6 +273,7 @@ pub async fn sync_once(graph: &Graph, job: &AccountJob, cancel: watch::Receiver<
                 sync::SyncError::Okta(_) => ExitCode::Connect,
                 sync::SyncError::Graph(g) if g.is_connection() => ExitCode::Connect,
                 sync::SyncError::Graph(_) => ExitCode::Failure,
+                sync::SyncError::Busy(_) => ExitCode::Busy,
             };
             eprintln!("oktagraph: error: account '{}': {e}", job.name.as_deref().unwrap_or(&job.org_url));
             code
@@ -322,10 +358,20 @@ pub async fn account_keys(graph: &Graph, account: Option<&str>) -> Result<Vec<St
 
 async fn purge(g: &GlobalArgs, args: &PurgeArgs) -> Result<ExitCode, CliError> {
     let age = parse_age(&args.deleted_before)?;
-    let (_, graph) = connect(g).await?;
+    let (s, graph) = connect(g).await?;
     let before = chrono::Utc::now().fixed_offset() - age;
     for key in account_keys(&graph, args.account.as_deref()).await? {
-        let (nodes, edges) = graph::sweep::purge(&graph, &key, before).await?;
+        // Purge holds the account's sync lock too: a sync running now may be undeleting what it would remove.
+        let owner = format!("purge-{}", uuid::Uuid::new_v4());
+        let held = match graph::lock::acquire(&graph, &key, &owner, s.lock_ttl).await? {
+            graph::lock::Acquired::Held(h) => h,
+            graph::lock::Acquired::Busy(holder) => {
+                return Err(CliError::new(ExitCode::Busy, format!("{key}: a sync of this account is running ({holder}); try again when it ends")))
+            }
+        };
+        let purged = graph::sweep::purge(&graph, &key, before).await;
+        graph::lock::release(&graph, &held).await?;
+        let (nodes, edges) = purged?;
         println!("{key}: purged {nodes} nodes and {edges} relationships soft-deleted before {}", before.to_rfc3339());
     }
     Ok(ExitCode::Success)

@@ -10,7 +10,7 @@ use crate::sync::AccountJob;
 use secrecy::SecretString;
 
 pub async fn run(g: &GlobalArgs, args: &DemoArgs) -> Result<ExitCode, CliError> {
-    let s = settings(g, None)?;
+    let s = settings(g, None, false)?;
     let graph = Graph::connect(&neo4j_config(&s)?).await?;
     let base = format!("http://127.0.0.1:{}", args.port);
     let org = Org::generate(&OrgSpec { users: args.users, seed: args.seed }, &base);
@@ -25,7 +25,7 @@ pub async fn run(g: &GlobalArgs, args: &DemoArgs) -> Result<ExitCode, CliError> 
     job.description = Some("oktagraph demo: a simulated Okta org".into());
     job.tag_with_account_name = true;
     let cancel = super::commands::cancel_on_signals();
-    let code = sync_once(&graph, &job, cancel, None).await;
+    let code = sync_once(&graph, &job, cancel, None, false).await;
     // Bounded: a client connection kept alive must not hold the demo open.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server.shutdown()).await;
     let browser = browser_url(&s.neo4j.uri);

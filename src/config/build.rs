@@ -54,6 +54,7 @@ pub(crate) fn build(
         neo4j,
         accounts,
         alerts: plan.alerts,
+        lock_ttl: plan.lock_ttl,
     })
 }
 

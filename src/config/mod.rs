@@ -45,6 +45,10 @@ pub struct ConfigOverrides {
     pub batch_size: Option<usize>,
     /// `--account NAME`: keep only this account.
     pub account: Option<String>,
+    /// The command only talks to Neo4j (`query`, `export`, `purge`, `check`, ...): the accounts' Okta
+    /// credentials are neither read nor required, and [`Settings::accounts`] is left empty. The file is
+    /// still parsed and validated in full.
+    pub graph_only: bool,
 }
 
 /// Loads the settings: finds and parses the config file, merges CLI > environment > file > defaults,
@@ -88,7 +92,10 @@ pub fn load_str(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
     let raw = raw::parse(path, source)?;
-    let plan = validate::validate(&raw, &validate::Doc { path, source }, cli, env)?;
+    let mut plan = validate::validate(&raw, &validate::Doc { path, source }, cli, env)?;
+    if cli.graph_only {
+        plan.accounts.clear();
+    }
     build::build(plan, env)
 }
 

@@ -58,6 +58,8 @@ pub(crate) struct RawSync {
     pub alerts_jsonl: Option<PathBuf>,
     /// http(s) URL to POST alerts to.
     pub alerts_webhook: Option<Spanned<String>>,
+    /// How long an account's sync lock outlives its holder's last heartbeat, e.g. `"2m"`.
+    pub lock_ttl: Option<Spanned<String>>,
 }
 
 /// One `[[account]]`.

@@ -66,6 +66,8 @@ pub struct Settings {
     pub accounts: Vec<AccountSettings>,
     /// Where alerts go.
     pub alerts: AlertSettings,
+    /// How long an account's sync lock outlives its holder's last heartbeat (`[sync] lock_ttl`).
+    pub lock_ttl: Duration,
 }
 
 impl Settings {

@@ -87,6 +87,7 @@ pub(crate) struct Plan {
     pub neo4j: Neo4jPlan,
     pub accounts: Vec<AccountPlan>,
     pub alerts: AlertSettings,
+    pub lock_ttl: Duration,
 }
 
 /// Environment lookup that treats empty values as unset, so `NEO4J_URI=` in a compose file means
@@ -105,7 +106,12 @@ pub(crate) fn validate(
 ) -> Result<Plan, ConfigError> {
     let neo4j = neo4j(&raw.neo4j, doc, cli, env)?;
     let alerts = alerts(&raw.sync, doc)?;
-    let mut accounts = accounts(&raw.accounts, doc, env)?;
+    let lock_ttl = lock_ttl(&raw.sync, doc)?;
+    let mut accounts = match accounts(&raw.accounts, doc, env) {
+        // A command that only talks to Neo4j has no use for credentials, configured or not.
+        Err(ConfigError::MissingCredentials { .. }) if cli.graph_only => Vec::new(),
+        other => other?,
+    };
     if let Some(wanted) = &cli.account {
         let available: Vec<String> = accounts.iter().map(|a| a.name.clone()).collect();
         accounts.retain(|a| &a.name == wanted);
@@ -120,7 +126,20 @@ pub(crate) fn validate(
         neo4j,
         accounts,
         alerts,
+        lock_ttl,
     })
+}
+
+fn lock_ttl(raw: &RawSync, doc: &Doc<'_>) -> Result<Duration, ConfigError> {
+    use crate::graph::lock::{DEFAULT_LOCK_TTL, MIN_LOCK_TTL};
+    let Some(v) = &raw.lock_ttl else { return Ok(DEFAULT_LOCK_TTL) };
+    let invalid = |reason: String| ConfigError::Invalid { at: doc.at(v.span(), "sync.lock_ttl"), reason };
+    let secs = super::duration::parse_span(v.get_ref()).map_err(|r| invalid(format!("lock_ttl \"{}\" {r}", v.get_ref())))?;
+    let ttl = Duration::from_secs(secs);
+    if ttl < MIN_LOCK_TTL {
+        return Err(invalid(format!("lock_ttl \"{}\" must be at least {}s", v.get_ref(), MIN_LOCK_TTL.as_secs())));
+    }
+    Ok(ttl)
 }
 
 fn neo4j(

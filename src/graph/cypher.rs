@@ -12,6 +12,10 @@ pub const PURGE_NODES: &str = include_str!("../../cypher/purge.cypher");
 pub const PURGE_EDGES: &str = include_str!("../../cypher/purge_edges.cypher");
 pub const SYNC_RUN_START: &str = include_str!("../../cypher/sync_run_start.cypher");
 pub const SYNC_RUN_FINISH: &str = include_str!("../../cypher/sync_run_finish.cypher");
+pub const SWEEP_CUTOFF: &str = include_str!("../../cypher/sweep_cutoff.cypher");
+pub const LOCK_ACQUIRE: &str = include_str!("../../cypher/lock/acquire.cypher");
+pub const LOCK_RENEW: &str = include_str!("../../cypher/lock/renew.cypher");
+pub const LOCK_RELEASE: &str = include_str!("../../cypher/lock/release.cypher");
 
 /// Splits a `.cypher` file into statements: `;` ends a statement, `//` lines are comments.
 pub fn statements(file: &str) -> Vec<String> {

@@ -3,6 +3,7 @@
 
 pub mod cypher;
 mod convert;
+pub mod lock;
 pub mod runs;
 pub mod sweep;
 pub mod writer;

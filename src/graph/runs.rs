@@ -14,8 +14,9 @@ pub struct RunId {
     pub started: DateTime<FixedOffset>,
 }
 
-pub async fn start(graph: &Graph, account_key: &str, account_name: &str, started: DateTime<FixedOffset>) -> Result<RunId, GraphError> {
-    let id = uuid::Uuid::new_v4().to_string();
+/// Records the start of run `id` (the owner of the account's sync lock).
+pub async fn start(graph: &Graph, id: &str, account_key: &str, account_name: &str, started: DateTime<FixedOffset>) -> Result<RunId, GraphError> {
+    let id = id.to_string();
     let key = format!("sync_run:{account_key}:{id}");
     let params = vec![
         ("accountKey", BoltType::from(account_key)),

@@ -11,8 +11,9 @@ const SWEEP_BATCH: i64 = 10_000;
 /// What to sweep for one account after one sync.
 pub struct SweepPlan<'a> {
     pub account_key: &'a str,
-    /// The sync's start: everything the sync saw has `_lastSeenOn` equal to it.
-    pub sync_start: DateTime<FixedOffset>,
+    /// Objects whose `_lastSeenOn` is older than this were not seen: the sync's start (everything it saw
+    /// has `_lastSeenOn` at or after it), or the start of an older run of the account still in flight.
+    pub seen_since: DateTime<FixedOffset>,
     pub now: DateTime<FixedOffset>,
     /// Start of this sync's System Log window: older CREATED edges are never swept (rule 4).
     pub window_start: DateTime<FixedOffset>,
@@ -49,7 +50,7 @@ async fn loop_until_done(
     loop {
         let mut params = vec![
             ("accountKey", BoltType::from(plan.account_key)),
-            ("syncStart", BoltType::from(plan.sync_start)),
+            ("seenSince", BoltType::from(plan.seen_since)),
             ("now", BoltType::from(plan.now)),
             ("limit", BoltType::from(SWEEP_BATCH)),
         ];

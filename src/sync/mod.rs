@@ -2,7 +2,8 @@
 //! and record the run (SPEC §4). The CLI runs this once per account, or on a schedule.
 
 use crate::collect::{self, CollectOptions, Collector, Reporter, StepId, StepOutcome, STEPS};
-use crate::graph::runs::{self, RunOutcome};
+use crate::graph::lock::{self, Acquired, HeldLock, LockHolder};
+use crate::graph::runs::{self, RunId, RunOutcome};
 use crate::graph::sweep::{self, SweepPlan};
 use crate::graph::{Graph, GraphError, GraphWriter, WriteCounts};
 use crate::model::{Context, Prop, Props, Records};
@@ -25,6 +26,8 @@ pub struct AccountJob {
     pub steps: Option<Vec<String>>,
     pub rate_limit_share: f64,
     pub max_in_flight: usize,
+    /// How long the account's sync lock outlives its last heartbeat (docs/graph.md#sync-lock).
+    pub lock_ttl: std::time::Duration,
 }
 
 impl std::fmt::Debug for AccountJob {
@@ -44,6 +47,7 @@ impl AccountJob {
             steps: None,
             rate_limit_share: 0.5,
             max_in_flight: 16,
+            lock_ttl: lock::DEFAULT_LOCK_TTL,
         }
     }
 }
@@ -94,6 +98,9 @@ pub enum SyncError {
     Okta(#[from] OktaError),
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// Another process holds the account's sync lock; nothing was written.
+    #[error("another sync of this account is running: {0}; nothing was done (the lock frees when that run ends, or after its heartbeat has stopped for the lock's time to live)")]
+    Busy(Box<LockHolder>),
 }
 
 /// Resolves the step names of a job into step ids (all steps when none are named).
@@ -140,9 +147,50 @@ pub async fn sync_account(
     let now = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap_or_default().fixed_offset();
     preflight(&client).await?;
     graph.apply_schema().await?;
+    // One sync per account at a time: taken before anything of the account is read or written.
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let held = match lock::acquire(graph, &ctx.account_key, &run_id, job.lock_ttl).await? {
+        Acquired::Held(h) => h,
+        Acquired::Busy(holder) => return Err(SyncError::Busy(Box::new(holder))),
+    };
+    if let Some(previous) = &held.took_over_from {
+        tracing::warn!(account = %account_name, previous = %previous, "took over the sync lock of a run that stopped renewing it");
+    }
+    let result = sync_locked(graph, job, &client, ctx, &held, now, started_at, enabled, cancel, reporter).await;
+    if let Err(e) = lock::release(graph, &held).await {
+        tracing::warn!(account = %account_name, error = %e, "could not release the sync lock; it frees itself when it expires");
+    }
+    result
+}
+
+/// The part of a sync that runs under the account's lock.
+#[allow(clippy::too_many_arguments)]
+async fn sync_locked(
+    graph: &Graph,
+    job: &AccountJob,
+    client: &OktaClient,
+    ctx: Context,
+    held: &HeldLock,
+    now: DateTime<FixedOffset>,
+    started_at: std::time::Instant,
+    enabled: BTreeSet<StepId>,
+    cancel: watch::Receiver<bool>,
+    reporter: Arc<dyn Reporter>,
+) -> Result<SyncSummary, SyncError> {
+    let account_name = ctx.account_name.clone();
     let previous_account = previous_account(graph, &ctx.account_key).await?;
-    let run = runs::start(graph, &ctx.account_key, &account_name, now).await?;
+    let run = runs::start(graph, &held.owner, &ctx.account_key, &account_name, now).await?;
     tracing::info!(account = %account_name, key = %ctx.account_key, run = %run.id, "sync started");
+    // The collector stops on the user's cancel or when the heartbeat finds the lock taken over.
+    let (stop_tx, stop) = watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+    let forward = tokio::spawn(forward_cancel(cancel.clone(), stop_tx.clone()));
+    let lock_lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let heartbeat = tokio::spawn(heartbeat(graph.clone(), held.clone(), run.key.clone(), stop_tx.clone(), lock_lost.clone()));
+    let mut warnings: Vec<String> = Vec::new();
+    if let Some(previous) = &held.took_over_from {
+        warnings.push(format!("took over the sync lock of run {previous}, which had stopped renewing it"));
+    }
 
     // The writer runs on its own task; a bounded channel gives back-pressure so memory stays flat.
     let (tx, mut rx) = mpsc::channel::<Records>(32);
@@ -168,7 +216,7 @@ pub async fn sync_account(
         client.clone(),
         ctx.clone(),
         tx,
-        cancel.clone(),
+        stop,
         reporter,
         CollectOptions { enabled: enabled.clone(), concurrency: job.max_in_flight.max(1), now, previous_account },
     );
@@ -179,7 +227,7 @@ pub async fn sync_account(
     };
 
     let interrupted = *cancel.borrow();
-    let mut warnings: Vec<String> = result.outcomes.values().flat_map(|o| o.warnings.clone()).collect();
+    warnings.extend(result.outcomes.values().flat_map(|o| o.warnings.clone()));
     for o in result.outcomes.values() {
         if let Some(e) = &o.error {
             warnings.push(format!("{}: {e}", o.name));
@@ -193,13 +241,20 @@ pub async fn sync_account(
     let auth_failed = result.outcomes.values().find(|o| o.auth_failed).and_then(|o| o.error.clone());
     let mut connection_error = auth_failed.clone();
 
-    // The sweep: only after every write landed, only for complete steps, never when interrupted.
-    if write_error.is_none() && !interrupted {
+    // The sweep: only after every write landed, only for complete steps, never when interrupted, and only
+    // while this run still holds the account's lock (checked again right before it).
+    let still_held = !lock_lost.load(std::sync::atomic::Ordering::SeqCst) && lock::renew(graph, held, &run.key).await.unwrap_or(false);
+    let lost = !still_held && !interrupted;
+    if lost {
+        warnings.push("lost the account's sync lock to another process (this run stopped renewing it in time); nothing was swept".into());
+    }
+    if write_error.is_none() && !interrupted && still_held {
         let complete: Vec<&collect::StepDef> =
             STEPS.iter().filter(|s| result.outcomes.get(&s.id).is_some_and(|o| o.complete)).collect();
+        let seen_since = seen_since(graph, &ctx.account_key, &run, held).await;
         let plan = SweepPlan {
             account_key: &ctx.account_key,
-            sync_start: now,
+            seen_since,
             now: Utc::now().fixed_offset(),
             window_start: result.window_start,
             nodes: complete.iter().flat_map(|s| s.nodes.iter().copied()).collect(),
@@ -218,6 +273,8 @@ pub async fn sync_account(
     let failed_steps: Vec<&StepOutcome> = result.outcomes.values().filter(|o| !o.complete && !o.forbidden).collect();
     let status = if interrupted {
         RunStatus::Interrupted
+    } else if lost {
+        RunStatus::Failed
     } else if let Some(e) = &write_error {
         connection_error = Some(e.to_string());
         RunStatus::Failed
@@ -249,6 +306,8 @@ pub async fn sync_account(
             warnings.push(format!("could not record the run: {e}"));
         }
     }
+    heartbeat.abort();
+    forward.abort();
     tracing::info!(account = %account_name, status = status.as_str(), "sync finished");
     Ok(SyncSummary {
         account_key: ctx.account_key,
@@ -263,6 +322,51 @@ pub async fn sync_account(
         duration: started_at.elapsed(),
         connection_error,
     })
+}
+
+/// Passes the user's cancel (SIGINT/SIGTERM) on to the collector's stop signal.
+async fn forward_cancel(mut cancel: watch::Receiver<bool>, stop: Arc<watch::Sender<bool>>) {
+    loop {
+        if *cancel.borrow() {
+            let _ = stop.send(true);
+            return;
+        }
+        if cancel.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Renews the lock every quarter of its time to live until aborted. When the lock turns out to be taken
+/// over (this process stalled past its expiry), collection stops and the run sweeps nothing. A failed
+/// renewal (Neo4j briefly away) is retried at the next beat: the lock survives three missed beats.
+async fn heartbeat(graph: Graph, held: HeldLock, run_key: String, stop: Arc<watch::Sender<bool>>, lost: Arc<std::sync::atomic::AtomicBool>) {
+    let every = held.ttl / 4;
+    loop {
+        tokio::time::sleep(every).await;
+        match lock::renew(&graph, &held, &run_key).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::error!(account = %held.account_key, "another process took over this account's sync lock; stopping without a sweep");
+                lost.store(true, std::sync::atomic::Ordering::SeqCst);
+                let _ = stop.send(true);
+                return;
+            }
+            Err(e) => tracing::warn!(account = %held.account_key, error = %e, "could not renew the sync lock; trying again"),
+        }
+    }
+}
+
+/// The sweep's cutoff: this run's start, or the start of an older run of the account still in flight
+/// (possible only if a lock was lost), whichever is earlier. When Neo4j cannot say, the run's own start.
+async fn seen_since(graph: &Graph, account_key: &str, run: &RunId, held: &HeldLock) -> DateTime<FixedOffset> {
+    match lock::earliest_live_run(graph, account_key, &run.key, held.ttl).await {
+        Ok(Some(other)) if other < run.started => {
+            tracing::warn!(account = %account_key, since = %other, "another run of this account is in flight; sweeping only what neither run has seen");
+            other
+        }
+        _ => run.started,
+    }
 }
 
 /// Proves Okta is reachable and accepts the credentials before anything is written: a typo'd host, an

@@ -1,0 +1,141 @@
+//! Issue 10.3: every shipped query and alert ignores soft-deleted relationships. For each, a small graph
+//! is written whose result (a row, or for the "without" queries the absence of one) depends on exactly one
+//! relationship; the test checks the result with that relationship live, soft-deletes it the way the sweep
+//! does, and checks the result flips. A new shipped query or alert must be added here (or to the list of
+//! those that follow no relationship), or the coverage test fails.
+
+use crate::util;
+use oktagraph::graph::Graph;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The nodes every fixture may use, under account `$a` with keys prefixed `$p`: an active user without
+/// factors, a suspended one, a group, a rule, an app, an admin role, an AWS role (shared: no account) and
+/// a person (shared).
+const NODES: &str = "
+CREATE (:okta_user:User {_key: $p + 'u', _type: 'okta_user', _accountKey: $a, _deleted: false,
+        login: $p + 'u@example.com', email: $p + 'u@example.com', status: 'ACTIVE', userType: 'employee'})
+CREATE (:okta_user:User {_key: $p + 's', _type: 'okta_user', _accountKey: $a, _deleted: false,
+        login: $p + 's@example.com', status: 'SUSPENDED'})
+CREATE (:okta_user_group:UserGroup {_key: $p + 'g', _type: 'okta_user_group', _accountKey: $a, _deleted: false, name: $p + 'group'})
+CREATE (:okta_rule:Configuration {_key: $p + 'r', _type: 'okta_rule', _accountKey: $a, _deleted: false, name: $p + 'rule', status: 'ACTIVE'})
+CREATE (:okta_application:Application {_key: $p + 'app', _type: 'okta_application', _accountKey: $a, _deleted: false, label: $p + 'app', status: 'ACTIVE'})
+CREATE (:okta_role:AccessRole {_key: $p + 'role', _type: 'okta_role', _accountKey: $a, _deleted: false, roleType: 'SUPER_ADMIN'})
+CREATE (:aws_iam_role:AccessRole {_key: $p + 'aws', _type: 'aws_iam_role', _deleted: false, roleName: $p + 'aws'})
+CREATE (:employee:Person {_key: $p + 'person', _type: 'employee', _deleted: false, email: $p + 'u@example.com'})
+CREATE (:mfa_device:Key:AccessKey {_key: $p + 'f', _type: 'mfa_device', _accountKey: $a, _deleted: false, status: 'ACTIVE'})
+";
+
+/// One relationship of a fixture: `(from)-[class]->(to)` by key suffix. The first one of a case is the one
+/// that is soft-deleted; the others (if any) complete the path.
+struct Edge(&'static str, &'static str, &'static str);
+
+struct Case {
+    /// Shipped query or alert name.
+    name: &'static str,
+    edges: &'static [Edge],
+    /// The column and the value (with `$p` replaced by the prefix) of the result that depends on the edge.
+    column: &'static str,
+    value: &'static str,
+    /// The result is there while the edge is live (true), or only once it is soft-deleted (false: the
+    /// "users without X" queries, where the edge is what keeps the user out).
+    present_while_live: bool,
+}
+
+const CASES: &[Case] = &[
+    Case { name: "users-not-people", edges: &[Edge("u", "IS", "person")], column: "login", value: "$pu@example.com", present_while_live: false },
+    Case { name: "users-without-mfa", edges: &[Edge("u", "ASSIGNED", "f")], column: "login", value: "$pu@example.com", present_while_live: false },
+    Case { name: "admins-without-mfa", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "admins-without-mfa", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "admins-without-mfa", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "super-admins", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "super-admins", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "super-admins", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "inactive-users-with-apps", edges: &[Edge("s", "ASSIGNED", "app")], column: "login", value: "$ps@example.com", present_while_live: true },
+    Case { name: "dormant-users-with-apps", edges: &[Edge("u", "ASSIGNED", "app")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "aws-role-access", edges: &[Edge("u", "ASSIGNED", "aws")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "aws-role-access", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "aws")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "aws-role-access", edges: &[Edge("g", "ASSIGNED", "aws"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "apps-and-creators", edges: &[Edge("u", "CREATED", "app")], column: "createdBy", value: "$pu@example.com", present_while_live: true },
+    Case { name: "users-added-by-rules", edges: &[Edge("r", "MANAGES", "g"), Edge("g", "HAS", "u")], column: "user", value: "$pu@example.com", present_while_live: true },
+    Case { name: "users-added-by-rules", edges: &[Edge("g", "HAS", "u"), Edge("r", "MANAGES", "g")], column: "user", value: "$pu@example.com", present_while_live: true },
+    // Alerts.
+    Case { name: "admin-without-mfa", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "admin-without-mfa", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "admin-without-mfa", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "admin-without-mfa", edges: &[Edge("u", "ASSIGNED", "f"), Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: false },
+    Case { name: "new-super-admin", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "new-super-admin", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "new-super-admin", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "user-added-by-rule", edges: &[Edge("r", "MANAGES", "g"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case { name: "user-added-by-rule", edges: &[Edge("g", "HAS", "u"), Edge("r", "MANAGES", "g")], column: "login", value: "$pu@example.com", present_while_live: true },
+];
+
+/// Shipped queries and alerts whose results follow no relationship (account properties, run records,
+/// nodes on their own): nothing for a soft-deleted relationship to hide.
+const NO_RELATIONSHIP: &[&str] = &["support-access", "last-sync-changes", "new-application", "support-access-enabled"];
+
+#[test]
+fn every_shipped_query_and_alert_is_covered() {
+    let shipped: BTreeSet<String> = oktagraph::queries::shipped_queries()
+        .into_iter()
+        .chain(oktagraph::queries::shipped_alerts())
+        .map(|q| q.name)
+        .collect();
+    let covered: BTreeSet<String> = CASES.iter().map(|c| c.name).chain(NO_RELATIONSHIP.iter().copied()).map(String::from).collect();
+    assert_eq!(shipped, covered, "every shipped query and alert needs a soft-deleted-relationship case (or a reason it has none)");
+}
+
+/// Runs a shipped query or alert for `account` and returns the values of `column`.
+async fn values(g: &Graph, name: &str, account: &str, column: &str) -> Vec<Option<String>> {
+    let rows = if let Some(q) = oktagraph::queries::shipped_queries().into_iter().find(|q| q.name == name) {
+        let params = BTreeMap::from([("account".to_string(), account.to_string())]);
+        let r = oktagraph::queries::run(g, &q, &params).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        r.objects().into_iter().map(|o| o[column].as_str().map(String::from)).collect()
+    } else {
+        let a = oktagraph::queries::shipped_alerts().into_iter().find(|q| q.name == name).expect("a shipped alert");
+        let rows = g.rows(neo4rs::query(&a.text).param("account", account), name).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        rows.iter().map(|r| r.get::<Option<String>>(column).ok().flatten()).collect()
+    };
+    rows
+}
+
+#[tokio::test]
+async fn a_soft_deleted_relationship_on_the_only_path_changes_every_result() {
+    let g = util::graph().await;
+    for (i, case) in CASES.iter().enumerate() {
+        let ctx = util::unique_context("softdel");
+        let account = ctx.account_key.clone();
+        let prefix = format!("{}-{i}-", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+        g.run(neo4rs::query(NODES).param("a", account.as_str()).param("p", prefix.as_str()), "fixture nodes").await.expect("fixture nodes");
+        for (j, Edge(from, class, to)) in case.edges.iter().enumerate() {
+            // Relationship types cannot be parameters; the class comes from the table above.
+            let q = format!(
+                "MATCH (x {{_key: $p + $from}}), (y {{_key: $p + $to}})
+                 CREATE (x)-[:{class} {{_key: $p + 'e' + $j, _type: $type, _accountKey: $a, _deleted: false}}]->(y)"
+            );
+            let q = neo4rs::query(&q)
+                .param("p", prefix.as_str())
+                .param("from", *from)
+                .param("to", *to)
+                .param("j", j.to_string())
+                .param("type", format!("{from}_{}_{to}", class.to_lowercase()))
+                .param("a", account.as_str());
+            g.run(q, "fixture edge").await.expect("fixture edge");
+        }
+        let want = Some(case.value.replace("$p", &prefix));
+        let live = values(&g, case.name, &account, case.column).await;
+        assert_eq!(live.contains(&want), case.present_while_live, "case {i} ({}): with the relationship live: {live:?}", case.name);
+
+        let deleted = util::count(
+            &g,
+            "MATCH ()-[r]->() WHERE r._key = $k SET r._deleted = true, r._deletedOn = datetime() RETURN count(r) AS n",
+            &[("k", &format!("{prefix}e0"))],
+        )
+        .await;
+        assert_eq!(deleted, 1);
+        let after = values(&g, case.name, &account, case.column).await;
+        assert_eq!(after.contains(&want), !case.present_while_live, "case {i} ({}): with the relationship soft-deleted: {after:?}", case.name);
+
+        g.run(neo4rs::query("MATCH (n) WHERE n._key STARTS WITH $p DETACH DELETE n").param("p", prefix.as_str()), "cleanup").await.expect("cleanup");
+    }
+}
