@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod graph_basics;
+mod graph_doc;
 mod graph_writer;
 mod queries_alerts;
 mod sync_e2e;
