@@ -571,3 +571,30 @@ fn write_concurrency_bounds_and_default() {
     assert_eq!(load_ok("[neo4j]\nwrite_concurrency = 16\n").neo4j.write_concurrency, 16);
     assert_eq!(load_ok("").neo4j.write_concurrency, DEFAULT_WRITE_CONCURRENCY);
 }
+
+#[test]
+fn lock_ttl_defaults_parses_and_refuses_too_short() {
+    assert_eq!(load_ok(&account("")).lock_ttl, crate::graph::lock::DEFAULT_LOCK_TTL);
+    let s = load_ok(&format!("[sync]\nlock_ttl = \"10m\"\n{}", account("")));
+    assert_eq!(s.lock_ttl, Duration::from_secs(600));
+    let e = load_err(&format!("[sync]\nlock_ttl = \"1s\"\n{}", account(""))).to_string();
+    assert_eq!(e, "conf/oktagraph.toml:2:12: sync.lock_ttl: lock_ttl \"1s\" must be at least 4s");
+    let e = load_err(&format!("[sync]\nlock_ttl = \"soon\"\n{}", account(""))).to_string();
+    assert!(e.starts_with("conf/oktagraph.toml:2:12: sync.lock_ttl: lock_ttl \"soon\" "), "{e}");
+}
+
+#[test]
+fn graph_only_commands_read_no_okta_credentials() {
+    let graph_only = ConfigOverrides { graph_only: true, ..Default::default() };
+    // The token variable is unset and an account has no credentials at all: neither matters.
+    let s = load_with(&account(""), &[], &graph_only).unwrap();
+    assert!(s.accounts.is_empty());
+    let s = load_with("[[account]]\norg_url = \"https://acme.okta.com\"\n", &[], &graph_only).unwrap();
+    assert!(s.accounts.is_empty());
+    // Everything else in the file is still checked.
+    let e = load_with(&format!("[neo4j]\nbatch_size = 0\n{}", account("")), &[], &graph_only).unwrap_err();
+    assert!(matches!(e, ConfigError::BatchSize { .. }), "{e}");
+    // A sync still needs the token, and says which.
+    let e = load_with(&account(""), &[], &ConfigOverrides::default()).unwrap_err();
+    assert!(matches!(e, ConfigError::SecretEnvMissing { .. }), "{e}");
+}
