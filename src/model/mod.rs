@@ -2,10 +2,14 @@
 //! the account and the sync's time, so every function here is deterministic and unit-tested on real-shaped
 //! JSON (nulls, missing fields, custom profile attributes).
 
+mod app_creation;
+mod info;
 pub mod kinds;
 mod map;
 mod value;
 
+pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation, EarliestCreations, APP_CREATION_EVENT_TYPES};
+pub use info::{carry_over_unread, object_id, AppInfo, GroupInfo, UserInfo, USER_DEPROVISIONED};
 pub use kinds::{NodeKind, RelKind};
 pub use map::*;
 pub use value::{json_to_prop, parse_okta_time, Prop, Props};
@@ -42,6 +46,10 @@ pub struct Records {
 }
 
 impl Records {
+    /// Records that are relationships only.
+    pub fn of_edges(edges: Vec<EdgeRecord>) -> Records {
+        Records { nodes: Vec::new(), edges }
+    }
     pub fn extend(&mut self, other: Records) {
         self.nodes.extend(other.nodes);
         self.edges.extend(other.edges);
