@@ -6,9 +6,8 @@ use crate::model::{self, Records};
 use futures::StreamExt;
 use serde_json::Value;
 
-/// Records gathered before they are sent to the writer: one writer batch at the default batch size
-/// (`[neo4j] batch_size`, 2,000), since most users have one or two factors and a message per user would
-/// be tiny.
+/// Records gathered before they are sent to the writer: one writer batch at its default batch size (2,000
+/// rows), where a message per user would carry only a few records.
 const FACTOR_RECORDS_PER_SEND: usize = 2000;
 
 fn factors_path(user_id: &str) -> String {

@@ -7,7 +7,9 @@
 //!
 //! Layout: [`steps`] declares the steps as data; `scheduler` runs them in dependency order and turns
 //! failures into outcomes; `paging` reads lists page by page; `shared` holds what later steps need from
-//! earlier ones; one file per step (or family of steps) says which calls it makes.
+//! earlier ones; one file per step (or family of steps) says which calls it makes. Page sizes cite the
+//! `limit` parameter of each list in Okta's management API reference (developer.okta.com; the same values
+//! are in its OpenAPI spec, github.com/okta/okta-management-openapi-spec).
 
 mod account;
 mod apps;

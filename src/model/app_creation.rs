@@ -13,7 +13,7 @@ const UPDATE_EVENT: &str = "application.lifecycle.update";
 
 /// The System Log event types that can record an application's creation (see [`is_app_creation`]): the
 /// collector asks the System Log for these only.
-pub const APP_CREATION_EVENT_TYPES: [&str; 2] = [CREATE_EVENT, UPDATE_EVENT];
+pub(crate) const APP_CREATION_EVENT_TYPES: [&str; 2] = [CREATE_EVENT, UPDATE_EVENT];
 
 /// Whether a System Log event records the creation of an application: `application.lifecycle.create`, or
 /// an `application.lifecycle.update` whose request URI ends in `_new_` (the admin console's way).
@@ -70,13 +70,13 @@ struct CreatorOfApp {
 /// The earliest creation event per (user, application) among System Log events read page by page: the same
 /// user can create, delete and re-create an app within the window, and the edge records the first time.
 #[derive(Debug, Default)]
-pub struct EarliestCreations {
+pub(crate) struct EarliestCreations {
     first: BTreeMap<CreatorOfApp, DateTime<FixedOffset>>,
 }
 
 impl EarliestCreations {
     /// Takes one System Log event into account (events that record no app creation are ignored).
-    pub fn add(&mut self, event: &Value) {
+    pub(crate) fn add(&mut self, event: &Value) {
         if let Some(c) = app_creation(event) {
             let key = CreatorOfApp { actor: c.actor, app_id: c.app_id };
             self.first.entry(key).and_modify(|w| *w = (*w).min(c.published)).or_insert(c.published);
@@ -84,7 +84,7 @@ impl EarliestCreations {
     }
 
     /// One CREATED edge per (user, application), ordered by user then application.
-    pub fn into_edges(self, ctx: &Context) -> Vec<EdgeRecord> {
+    pub(crate) fn into_edges(self, ctx: &Context) -> Vec<EdgeRecord> {
         self.first.into_iter().map(|(k, when)| created_edge(ctx, &k.actor, &k.app_id, when)).collect()
     }
 }

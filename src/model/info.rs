@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// The `status` Okta gives a deprovisioned user. A plain `GET /api/v1/users` omits these users; a list
 /// filtered on this status returns exactly them.
-pub const USER_DEPROVISIONED: &str = "DEPROVISIONED";
+pub(crate) const USER_DEPROVISIONED: &str = "DEPROVISIONED";
 
 /// The group `type` of Okta's own groups, `Everyone` among them.
 const GROUP_TYPE_BUILT_IN: &str = "BUILT_IN";
@@ -18,13 +18,13 @@ const GROUP_TYPE_BUILT_IN: &str = "BUILT_IN";
 const EVERYONE_GROUP_NAME: &str = "Everyone";
 
 /// The `id` of any Okta object (a listed user, group member, app-group assignment, role assignee).
-pub fn object_id(v: &Value) -> Option<&str> {
+pub(crate) fn object_id(v: &Value) -> Option<&str> {
     s(v, &["id"])
 }
 
 /// A user as later steps need it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct UserInfo {
+pub(crate) struct UserInfo {
     pub id: String,
     /// Deprovisioned users have no factors to read.
     pub deprovisioned: bool,
@@ -32,14 +32,14 @@ pub struct UserInfo {
 
 impl UserInfo {
     /// From one item of `GET /api/v1/users`.
-    pub fn from_user(u: &Value) -> Option<UserInfo> {
+    pub(crate) fn from_user(u: &Value) -> Option<UserInfo> {
         Some(UserInfo { id: object_id(u)?.to_string(), deprovisioned: s(u, &["status"]) == Some(USER_DEPROVISIONED) })
     }
 }
 
 /// A group as later steps need it.
 #[derive(Debug, Clone)]
-pub struct GroupInfo {
+pub(crate) struct GroupInfo {
     pub id: String,
     pub kind: &'static NodeKind,
     /// `_embedded.stats.usersCount` when listed with `expand=stats`: a group known to be empty needs no
@@ -54,7 +54,7 @@ pub struct GroupInfo {
 
 impl GroupInfo {
     /// From one item of `GET /api/v1/groups?expand=stats`.
-    pub fn from_group(g: &Value) -> Option<GroupInfo> {
+    pub(crate) fn from_group(g: &Value) -> Option<GroupInfo> {
         let id = object_id(g)?.to_string();
         let stats = g.pointer("/_embedded/stats");
         Some(GroupInfo {
@@ -88,7 +88,7 @@ impl AppInfo {
 /// Carries over from the account node's `previous` properties what this sync could not read (the org
 /// settings when `org_read` is false, the support status when `support_read` is false), instead of erasing
 /// it (SPEC §4 rule 5).
-pub fn carry_over_unread(account: &mut NodeRecord, org_read: bool, support_read: bool, previous: &Props) {
+pub(crate) fn carry_over_unread(account: &mut NodeRecord, org_read: bool, support_read: bool, previous: &Props) {
     debug_assert!(account.kind == &kinds::ACCOUNT);
     let unread = [(org_read, ORG_PROPS), (support_read, SUPPORT_PROPS)];
     for key in unread.iter().filter(|(read, _)| !read).flat_map(|(_, keys)| keys.iter()) {

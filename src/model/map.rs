@@ -254,7 +254,7 @@ pub fn membership(ctx: &Context, group_kind: &'static NodeKind, group_id: &str, 
 }
 
 /// The HAS edge from a group to one item of `GET /api/v1/groups/{id}/users`.
-pub fn member_edge(ctx: &Context, group_kind: &'static NodeKind, group_id: &str, member: &Value) -> Option<EdgeRecord> {
+pub(crate) fn member_edge(ctx: &Context, group_kind: &'static NodeKind, group_id: &str, member: &Value) -> Option<EdgeRecord> {
     Some(membership(ctx, group_kind, group_id, s(member, &["id"])?))
 }
 

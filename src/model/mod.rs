@@ -8,8 +8,10 @@ pub mod kinds;
 mod map;
 mod value;
 
-pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation, EarliestCreations, APP_CREATION_EVENT_TYPES};
-pub use info::{carry_over_unread, object_id, AppInfo, GroupInfo, UserInfo, USER_DEPROVISIONED};
+pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation};
+pub(crate) use app_creation::{EarliestCreations, APP_CREATION_EVENT_TYPES};
+pub use info::AppInfo;
+pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DEPROVISIONED};
 pub use kinds::{NodeKind, RelKind};
 pub use map::*;
 pub use value::{json_to_prop, parse_okta_time, Prop, Props};
@@ -47,7 +49,7 @@ pub struct Records {
 
 impl Records {
     /// Records that are relationships only.
-    pub fn of_edges(edges: Vec<EdgeRecord>) -> Records {
+    pub(crate) fn of_edges(edges: Vec<EdgeRecord>) -> Records {
         Records { nodes: Vec::new(), edges }
     }
     pub fn extend(&mut self, other: Records) {
