@@ -135,6 +135,18 @@ mod tests {
         assert_eq!(s.admin_url, "http://127.0.0.1:18443");
         assert_eq!(s.subdomain, "127.0.0.1");
     }
+
+    #[test]
+    fn member_edges_point_from_the_group_to_a_listed_member() {
+        let ctx = Context::new("https://acme.okta.com", "acme.okta.com", "acme");
+        let member = serde_json::json!({"id": "00u1", "status": "ACTIVE", "profile": {"login": "a@x.io"}});
+        let e = member_edge(&ctx, &kinds::APP_USER_GROUP, "00gA", &member).unwrap();
+        assert_eq!((e.kind.type_name, e.from.as_str(), e.to.as_str()), ("okta_app_user_group_has_user", "00gA", "00u1"));
+        let e = member_edge(&ctx, &kinds::USER_GROUP, "00gB", &member).unwrap();
+        assert_eq!(e.kind.type_name, "okta_user_group_has_user");
+        assert!(member_edge(&ctx, &kinds::USER_GROUP, "00gB", &serde_json::json!({"profile": {}})).is_none());
+        assert_eq!(Records::of_edges(vec![e]).len(), 1);
+    }
 }
 
 #[cfg(test)]
