@@ -2,7 +2,7 @@
 
 use super::kinds::{self, NodeKind, RelKind};
 use super::value::{json_to_prop, parse_okta_time, Prop, Props};
-use super::{Context, EdgeRecord, NodeRecord, Records};
+use super::{AppInfo, Context, EdgeRecord, NodeRecord, Records};
 use serde_json::Value;
 
 /// Profile attributes never stored: SPEC §1 forbids phone numbers, and these carry them.
@@ -11,11 +11,11 @@ fn is_secret_profile_key(key: &str) -> bool {
     k.contains("phone") || k.contains("password") || k.contains("secret") || k.contains("recovery")
 }
 
-fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+pub(super) fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     get(v, path).and_then(Value::as_str)
 }
 
-fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+pub(super) fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     let mut cur = v;
     for p in path {
         cur = cur.get(p)?;
@@ -253,6 +253,11 @@ pub fn membership(ctx: &Context, group_kind: &'static NodeKind, group_id: &str, 
     edge(ctx, kind, group_id, user_id)
 }
 
+/// The HAS edge from a group to one item of `GET /api/v1/groups/{id}/users`.
+pub(crate) fn member_edge(ctx: &Context, group_kind: &'static NodeKind, group_id: &str, member: &Value) -> Option<EdgeRecord> {
+    Some(membership(ctx, group_kind, group_id, s(member, &["id"])?))
+}
+
 /// The AWS account id in an IAM ARN (`arn:aws:iam::123456789012:...`).
 pub fn aws_account_id(arn: &str) -> Option<&str> {
     let rest = arn.strip_prefix("arn:aws:iam::").or_else(|| arn.strip_prefix("arn:aws-us-gov:iam::"))?;
@@ -396,24 +401,6 @@ fn aws_edges(ctx: &Context, out: &mut Records, rel: &'static RelKind, from: &str
     }
 }
 
-/// What assignment mapping needs to know about the application.
-#[derive(Debug, Clone)]
-pub struct AppInfo {
-    pub id: String,
-    pub aws: bool,
-    pub aws_account_id: Option<String>,
-}
-
-impl AppInfo {
-    pub fn from_app(a: &Value) -> Option<AppInfo> {
-        Some(AppInfo {
-            id: s(a, &["id"])?.to_string(),
-            aws: is_aws_app(a),
-            aws_account_id: s(a, &["settings", "app", "identityProviderArn"]).and_then(aws_account_id).map(String::from),
-        })
-    }
-}
-
 /// One item of `GET /apps/{id}/users`: the ASSIGNED edge and, for AWS apps, the role edges.
 pub fn app_user(ctx: &Context, app: &AppInfo, au: &Value) -> Option<Records> {
     let uid = s(au, &["id"])?;
@@ -551,40 +538,4 @@ pub fn rule(ctx: &Context, r: &Value, group_kind: impl Fn(&str) -> &'static Node
         out.edges.push(edge(ctx, rel, id, &gid));
     }
     Some(out)
-}
-
-/// Whether a System Log event records the creation of an application: `application.lifecycle.create`, or
-/// an `application.lifecycle.update` whose request URI ends in `_new_` (the admin console's way).
-pub fn is_app_creation(event: &Value) -> bool {
-    match s(event, &["eventType"]) {
-        Some("application.lifecycle.create") => true,
-        Some("application.lifecycle.update") => {
-            let uri = s(event, &["debugContext", "debugData", "requestUri"]).unwrap_or_default();
-            uri.trim_end_matches('/').ends_with("_new_")
-        }
-        _ => false,
-    }
-}
-
-/// An application-creation event as (actor user id, app id, published), when it has both.
-pub fn app_creation(event: &Value) -> Option<(String, String, chrono::DateTime<chrono::FixedOffset>)> {
-    if !is_app_creation(event) {
-        return None;
-    }
-    if s(event, &["actor", "type"]).is_some_and(|t| t != "User") {
-        return None;
-    }
-    let actor = s(event, &["actor", "id"])?;
-    let targets = get(event, &["target"])?.as_array()?;
-    let app = targets.iter().find(|t| s(t, &["type"]) == Some("AppInstance"))?;
-    let app_id = s(app, &["id"])?;
-    let published = s(event, &["published"]).and_then(parse_okta_time)?;
-    Some((actor.to_string(), app_id.to_string(), published))
-}
-
-/// The CREATED edge for one application-creation event.
-pub fn created_edge(ctx: &Context, actor: &str, app_id: &str, published: chrono::DateTime<chrono::FixedOffset>) -> EdgeRecord {
-    let mut e = edge(ctx, &kinds::USER_CREATED_APPLICATION, actor, app_id);
-    e.props.insert("createdOn".into(), Prop::DateTime(published));
-    e
 }

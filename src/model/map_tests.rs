@@ -228,7 +228,7 @@ fn app_creation_events() {
     let create = json!({"eventType":"application.lifecycle.create","published":"2026-10-01T10:00:00.000Z","version":"0",
       "actor":{"id":"00uA","type":"User","alternateId":"a@x.io"},
       "target":[{"id":"xyz","type":"User"},{"id":"0oaNew","type":"AppInstance","displayName":"New"}]});
-    let (actor, app, when) = app_creation(&create).unwrap();
+    let AppCreation { actor, app_id: app, published: when } = app_creation(&create).unwrap();
     assert_eq!((actor.as_str(), app.as_str()), ("00uA", "0oaNew"));
     assert_eq!(when.to_rfc3339(), "2026-10-01T10:00:00+00:00");
     let mut console = create.clone();

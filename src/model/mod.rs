@@ -2,10 +2,16 @@
 //! the account and the sync's time, so every function here is deterministic and unit-tested on real-shaped
 //! JSON (nulls, missing fields, custom profile attributes).
 
+mod app_creation;
+mod info;
 pub mod kinds;
 mod map;
 mod value;
 
+pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation};
+pub(crate) use app_creation::{EarliestCreations, APP_CREATION_EVENT_TYPES};
+pub use info::AppInfo;
+pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DEPROVISIONED};
 pub use kinds::{NodeKind, RelKind};
 pub use map::*;
 pub use value::{json_to_prop, parse_okta_time, Prop, Props};
@@ -42,6 +48,10 @@ pub struct Records {
 }
 
 impl Records {
+    /// Records that are relationships only.
+    pub(crate) fn of_edges(edges: Vec<EdgeRecord>) -> Records {
+        Records { nodes: Vec::new(), edges }
+    }
     pub fn extend(&mut self, other: Records) {
         self.nodes.extend(other.nodes);
         self.edges.extend(other.edges);
@@ -124,6 +134,18 @@ mod tests {
         assert_eq!(s.account_key, "okta_account:127.0.0.1:18443");
         assert_eq!(s.admin_url, "http://127.0.0.1:18443");
         assert_eq!(s.subdomain, "127.0.0.1");
+    }
+
+    #[test]
+    fn member_edges_point_from_the_group_to_a_listed_member() {
+        let ctx = Context::new("https://acme.okta.com", "acme.okta.com", "acme");
+        let member = serde_json::json!({"id": "00u1", "status": "ACTIVE", "profile": {"login": "a@x.io"}});
+        let e = member_edge(&ctx, &kinds::APP_USER_GROUP, "00gA", &member).unwrap();
+        assert_eq!((e.kind.type_name, e.from.as_str(), e.to.as_str()), ("okta_app_user_group_has_user", "00gA", "00u1"));
+        let e = member_edge(&ctx, &kinds::USER_GROUP, "00gB", &member).unwrap();
+        assert_eq!(e.kind.type_name, "okta_user_group_has_user");
+        assert!(member_edge(&ctx, &kinds::USER_GROUP, "00gB", &serde_json::json!({"profile": {}})).is_none());
+        assert_eq!(Records::of_edges(vec![e]).len(), 1);
     }
 }
 

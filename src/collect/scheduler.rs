@@ -1,0 +1,156 @@
+//! The scheduler: runs every enabled step as soon as the steps it depends on are done, and turns each
+//! step's result into a [`StepOutcome`].
+
+use super::shared::Shared;
+use super::steps::{step, StepDef, StepId, STEPS};
+use super::system_log::LOG_WINDOW_DAYS;
+use super::{CollectOptions, CollectResult, Reporter, StepOutcome};
+use crate::model::{Context, Records};
+use crate::okta::{OktaClient, OktaError};
+use chrono::{DateTime, Duration, FixedOffset};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
+
+pub struct Collector {
+    pub(super) client: OktaClient,
+    pub(super) ctx: Context,
+    tx: mpsc::Sender<Records>,
+    cancel: watch::Receiver<bool>,
+    reporter: Arc<dyn Reporter>,
+    pub(super) opts: CollectOptions,
+    pub(super) shared: Shared,
+    /// Each step's completion (`Some(complete)` once finished), awaited by the steps that depend on it.
+    done: HashMap<StepId, watch::Sender<Option<bool>>>,
+}
+
+pub(super) type StepResult = Result<(), StepFailure>;
+
+/// Why a step could not complete.
+pub(super) enum StepFailure {
+    Okta(OktaError),
+    Interrupted,
+    WriterGone,
+    Dependency(Vec<&'static str>),
+}
+
+impl Collector {
+    pub fn new(
+        client: OktaClient,
+        ctx: Context,
+        tx: mpsc::Sender<Records>,
+        cancel: watch::Receiver<bool>,
+        reporter: Arc<dyn Reporter>,
+        opts: CollectOptions,
+    ) -> Collector {
+        let done = STEPS.iter().map(|s| (s.id, watch::channel(None).0)).collect();
+        Collector { client, ctx, tx, cancel, reporter, opts, shared: Shared::default(), done }
+    }
+
+    /// Runs every enabled step, each as soon as its dependencies are done.
+    pub async fn run(self) -> CollectResult {
+        let window_start = self.opts.now - Duration::days(LOG_WINDOW_DAYS);
+        let this = &self;
+        let futures = STEPS.iter().filter(|s| this.opts.enabled.contains(&s.id)).map(|s| async move {
+            let outcome = this.run_step(s, window_start).await;
+            (s.id, outcome)
+        });
+        let outcomes: BTreeMap<StepId, StepOutcome> = futures::future::join_all(futures).await.into_iter().collect();
+        CollectResult { outcomes, window_start }
+    }
+
+    async fn run_step(&self, s: &'static StepDef, window_start: DateTime<FixedOffset>) -> StepOutcome {
+        let mut outcome = StepOutcome { name: s.name, ..Default::default() };
+        // Wait for dependencies (only those enabled: a disabled step's data comes from nowhere).
+        let mut failed_deps = Vec::new();
+        for d in s.depends_on {
+            if !self.opts.enabled.contains(d) {
+                continue;
+            }
+            let mut rx = self.done[d].subscribe();
+            let ok = loop {
+                if let Some(ok) = *rx.borrow_and_update() {
+                    break ok;
+                }
+                if rx.changed().await.is_err() {
+                    break false;
+                }
+            };
+            if !ok {
+                failed_deps.push(step(*d).name);
+            }
+        }
+        self.reporter.step_started(s.name);
+        let mut warnings = Vec::new();
+        let result = if *self.cancel.borrow() {
+            Err(StepFailure::Interrupted)
+        } else {
+            let r = self.collect(s.id, window_start, &mut outcome.items, &mut warnings).await;
+            match (r, failed_deps.is_empty()) {
+                (Ok(()), false) => Err(StepFailure::Dependency(failed_deps)),
+                (r, _) => r,
+            }
+        };
+        outcome.warnings = warnings;
+        match result {
+            Ok(()) => outcome.complete = true,
+            Err(StepFailure::Okta(e)) if e.is_forbidden() && s.privileged => {
+                outcome.forbidden = true;
+                outcome.warnings.push(format!(
+                    "{}: skipped, the token lacks permission ({}); existing data left as it was",
+                    s.name,
+                    e
+                ));
+            }
+            Err(StepFailure::Okta(e)) => {
+                outcome.auth_failed = e.is_auth();
+                outcome.error = Some(e.to_string());
+            }
+            Err(StepFailure::Interrupted) => outcome.error = Some("interrupted".into()),
+            Err(StepFailure::WriterGone) => outcome.error = Some("the graph writer stopped".into()),
+            Err(StepFailure::Dependency(deps)) => {
+                outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", ")))
+            }
+        }
+        let _ = self.done[&s.id].send(Some(outcome.complete));
+        self.reporter.step_finished(s.name, &outcome);
+        outcome
+    }
+
+    /// The step's own work; each lives in its own file.
+    async fn collect(&self, id: StepId, window_start: DateTime<FixedOffset>, items: &mut u64, warnings: &mut Vec<String>) -> StepResult {
+        match id {
+            StepId::Account => self.account(warnings).await,
+            StepId::Users => self.users(items).await,
+            StepId::Employees => Ok(()), // produced with the users, from the same list
+            StepId::Groups => self.groups(items).await,
+            StepId::Memberships => self.memberships(items).await,
+            StepId::Applications => self.applications(items).await,
+            StepId::AppAssignments => self.app_assignments(items).await,
+            StepId::Factors => self.factors(items).await,
+            StepId::Roles => self.roles(items).await,
+            StepId::Rules => self.rules(items).await,
+            StepId::SystemLog => self.system_log(window_start, items).await,
+        }
+    }
+
+    pub(super) fn progress(&self, step: &str, items: u64) {
+        self.reporter.step_items(step, items, &self.client.stats().total());
+    }
+
+    /// Hands records to the graph writer (nothing when there are none).
+    pub(super) async fn send(&self, records: Records) -> StepResult {
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.tx.send(records).await.map_err(|_| StepFailure::WriterGone)
+    }
+
+    pub(super) fn check_cancel(&self) -> StepResult {
+        if *self.cancel.borrow() {
+            Err(StepFailure::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+}
