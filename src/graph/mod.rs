@@ -6,6 +6,8 @@ mod convert;
 pub mod runs;
 pub mod sweep;
 pub mod writer;
+#[cfg(test)]
+mod no_cypher_in_rust;
 
 pub use convert::{props_hash, props_to_bolt};
 pub use writer::{GraphWriter, TypeCounts, WriteCounts};
