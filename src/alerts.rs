@@ -5,9 +5,9 @@
 //! an existing org does not page anyone for every admin it already has.
 
 use crate::config::AlertSettings;
-use crate::graph::{query_with, Graph};
+use crate::graph::alert_state::{self, AlertState};
+use crate::graph::Graph;
 use crate::queries::{self, NamedQuery};
-use neo4rs::{BoltList, BoltType};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
@@ -16,9 +16,16 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-const STATE_READ: &str = "MATCH (s:AlertState {_key: $key}) RETURN s.rows AS rows";
-const STATE_WRITE: &str = "MERGE (s:AlertState {_key: $key}) \
-    SET s.rule = $rule, s.accountKey = $account, s.rows = $rows, s.evaluatedOn = datetime() RETURN count(s) AS n";
+/// A row's JSON text with its columns in name order, for comparing rows whatever their column order.
+fn canonical(row: &str) -> String {
+    match serde_json::from_str::<Value>(row) {
+        Ok(Value::Object(m)) => {
+            let sorted: BTreeMap<String, Value> = m.into_iter().collect();
+            serde_json::to_string(&sorted).unwrap_or_default()
+        }
+        _ => row.to_string(),
+    }
+}
 
 /// One alert: a row a rule returned that its previous evaluation did not.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -78,14 +85,14 @@ impl Alerts {
             params.insert("account".to_string(), account_key.to_string());
             let result = queries::run(graph, rule, &params).await.map_err(|e| format!("rule {}: {e}", rule.name))?;
             let current: BTreeSet<String> = result.objects().iter().map(|o| o.to_string()).collect();
+            // Rows are compared whatever their column order: a rule without a `// columns:` header gets
+            // its columns in name order, while earlier versions stored them in RETURN order.
+            let current_by_row: BTreeMap<String, &String> = current.iter().map(|r| (canonical(r), r)).collect();
             let key = format!("alert:{account_key}:{}", rule.name);
-            let rows = graph
-                .rows(query_with(STATE_READ, vec![("key", key.as_str().into())]), "alert state")
-                .await
-                .map_err(|e| e.to_string())?;
-            let previous: Option<BTreeSet<String>> = rows.first().map(|r| r.get::<Vec<String>>("rows").unwrap_or_default().into_iter().collect());
+            let previous: Option<BTreeSet<String>> =
+                alert_state::read(graph, &key).await.map_err(|e| e.to_string())?.map(|rows| rows.iter().map(|r| canonical(r)).collect());
             if let Some(previous) = &previous {
-                for row in current.difference(previous) {
+                for (_, row) in current_by_row.iter().filter(|(c, _)| !previous.contains(*c)) {
                     raised.push(Alert {
                         rule: rule.name.clone(),
                         severity: rule.severity.clone().unwrap_or_else(|| "medium".into()),
@@ -99,17 +106,8 @@ impl Alerts {
             } else {
                 tracing::info!(rule = %rule.name, rows = current.len(), "alert baseline recorded");
             }
-            let mut list = BoltList::with_capacity(current.len());
-            for r in &current {
-                list.push(BoltType::from(r.as_str()));
-            }
-            let params = vec![
-                ("key", BoltType::from(key.as_str())),
-                ("rule", BoltType::from(rule.name.as_str())),
-                ("account", BoltType::from(account_key)),
-                ("rows", BoltType::List(list)),
-            ];
-            graph.run(query_with(STATE_WRITE, params), "alert state").await.map_err(|e| e.to_string())?;
+            let state = AlertState { key: &key, rule: &rule.name, account_key, rows: current.iter().map(String::as_str).collect() };
+            alert_state::write(graph, &state).await.map_err(|e| e.to_string())?;
         }
         self.deliver(&raised).await?;
         Ok(raised)

@@ -281,6 +281,7 @@ async fn query(g: &GlobalArgs, args: &QueryArgs) -> Result<ExitCode, CliError> {
     }
     let result = crate::queries::run(&graph, q, &params).await.map_err(|e| match e {
         crate::queries::QueryError::Param(m) => CliError::usage(m),
+        crate::queries::QueryError::Columns(m) => CliError::failure(m),
         crate::queries::QueryError::Graph(g) => g.into(),
     })?;
     output::print_rows(&result, args.format);
@@ -292,16 +293,7 @@ pub async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError>
     if a.starts_with("okta_account:") {
         return Ok(a.to_string());
     }
-    let rows = graph
-        .rows(
-            graph::query_with(
-                "MATCH (a:okta_account) WHERE a.accountName = $name OR a.name = $name RETURN a._key AS key",
-                vec![("name", a.into())],
-            ),
-            "find account",
-        )
-        .await?;
-    let keys: Vec<String> = rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect();
+    let keys = graph::accounts::named(graph, a).await?;
     match keys.as_slice() {
         [one] => Ok(one.clone()),
         [] => Err(CliError::usage(format!("no account named '{a}' in the graph"))),
@@ -313,10 +305,7 @@ pub async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError>
 pub async fn account_keys(graph: &Graph, account: Option<&str>) -> Result<Vec<String>, CliError> {
     match account {
         Some(a) => Ok(vec![resolve_account(graph, a).await?]),
-        None => {
-            let rows = graph.rows(neo4rs::query("MATCH (a:okta_account) RETURN a._key AS key ORDER BY key"), "list accounts").await?;
-            Ok(rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect())
-        }
+        None => Ok(graph::accounts::all(graph).await?),
     }
 }
 

@@ -1,8 +1,12 @@
 //! Neo4j: connection, schema, the generic batched writer, the soft-delete sweep, run records and purge.
 //! Everything here is driven by the kinds table in [`crate::model::kinds`]; no entity has Cypher of its own.
 
+pub mod accounts;
+pub mod alert_state;
 pub mod cypher;
 mod convert;
+pub mod export;
+mod json;
 pub mod runs;
 pub mod sweep;
 pub mod writer;
@@ -10,6 +14,7 @@ pub mod writer;
 mod no_cypher_in_rust;
 
 pub use convert::{props_hash, props_to_bolt};
+pub use json::{bolt_to_json, json_rows, JsonRow};
 pub use writer::{GraphWriter, TypeCounts, WriteCounts};
 
 use neo4rs::{BoltType, ConfigBuilder, Graph as Neo4rsGraph, Query};
@@ -62,6 +67,11 @@ pub enum GraphError {
 }
 
 impl GraphError {
+    /// A task that was running statements (e.g. the writer) panicked or was cancelled.
+    pub fn task_failed(context: &str, e: &tokio::task::JoinError) -> GraphError {
+        GraphError::Query { context: context.into(), message: format!("a task failed: {e}"), transient: false }
+    }
+
     /// Connection and authentication failures (exit code 3); the rest are other failures.
     pub fn is_connection(&self) -> bool {
         matches!(self, GraphError::Unreachable { .. } | GraphError::Auth { .. })
@@ -135,7 +145,7 @@ impl Graph {
     pub async fn server_info(&self) -> Result<ServerInfo, GraphError> {
         let rows = self
             .rows(
-                neo4rs::query("CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition"),
+                neo4rs::query(cypher::SERVER_INFO),
                 "server version",
             )
             .await?;
