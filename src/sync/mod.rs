@@ -42,8 +42,8 @@ impl AccountJob {
             credentials,
             tag_with_account_name: false,
             steps: None,
-            rate_limit_share: 0.5,
-            max_in_flight: 16,
+            rate_limit_share: crate::okta::DEFAULT_RATE_LIMIT_SHARE,
+            max_in_flight: crate::okta::DEFAULT_MAX_IN_FLIGHT,
         }
     }
 }
