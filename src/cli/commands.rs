@@ -63,7 +63,7 @@ pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
     let password = match &s.neo4j.password {
         Some(p) => p.clone(),
         None if is_loopback_uri(&s.neo4j.uri) => SecretString::from(LOCAL_DEV_PASSWORD),
-        None => return Err(CliError::usage("no Neo4j password: set NEO4J_PASSWORD or --neo4j-password-file")),
+        None => return Err(CliError::usage(format!("no Neo4j password: set {} or --neo4j-password-file", config::env::NEO4J_PASSWORD))),
     };
     let mut c = Neo4jConfig::new(&s.neo4j.uri, &s.neo4j.user, password);
     c.database = s.neo4j.database.clone();
@@ -77,10 +77,13 @@ pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
 pub const LOCAL_DEV_PASSWORD: &str = "oktagraph-local";
 
 fn is_loopback_uri(uri: &str) -> bool {
-    let rest = uri.split("://").nth(1).unwrap_or_default();
-    let host = rest.split(['/', '?']).next().unwrap_or_default();
-    let host = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
-    matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+    // bolt:// and neo4j:// are not schemes `url` knows, so an IPv4 host comes back as a domain name.
+    match url::Url::parse(uri).ok().as_ref().and_then(url::Url::host) {
+        Some(url::Host::Domain(d)) => d == "localhost" || d.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback()),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 pub async fn connect(g: &GlobalArgs) -> Result<(Settings, Graph), CliError> {
@@ -327,4 +330,19 @@ pub fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
         .ok()
         .and_then(chrono::Duration::try_seconds)
         .ok_or_else(|| CliError::usage(format!("'{s}' is too large a duration")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_uri;
+
+    #[test]
+    fn only_this_machine_is_loopback() {
+        for uri in ["bolt://127.0.0.1:7687", "neo4j://localhost", "bolt://[::1]:7687/x", "bolt+s://127.1.2.3", "http://127.0.0.1/"] {
+            assert!(is_loopback_uri(uri), "{uri}");
+        }
+        for uri in ["bolt://10.0.0.1:7687", "bolt://db.example.com", "bolt://127.example.com", "bolt://[::2]", "127.0.0.1:7687", ""] {
+            assert!(!is_loopback_uri(uri), "{uri}");
+        }
+    }
 }

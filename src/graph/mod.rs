@@ -73,7 +73,7 @@ impl Neo4jConfig {
 pub enum GraphError {
     #[error("cannot reach Neo4j at {uri}: {reason}")]
     Unreachable { uri: String, reason: String },
-    #[error("Neo4j at {uri} refused the credentials of user '{user}' (check NEO4J_USER / NEO4J_PASSWORD)")]
+    #[error("Neo4j at {uri} refused the credentials of user '{user}' (check {} / {})", crate::config::env::NEO4J_USER, crate::config::env::NEO4J_PASSWORD)]
     Auth { uri: String, user: String },
     #[error("Neo4j configuration: {0}")]
     Config(String),
