@@ -5,9 +5,10 @@
 //! an existing org does not page anyone for every admin it already has.
 
 use crate::config::AlertSettings;
-use crate::graph::{query_with, Graph};
+use crate::graph::alert_state::{self, AlertState};
+use crate::graph::Graph;
 use crate::queries::{self, NamedQuery};
-use neo4rs::{BoltList, BoltType};
+use crate::retry::{Jitter, RetryPolicy};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
@@ -16,9 +17,24 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-const STATE_READ: &str = "MATCH (s:AlertState {_key: $key}) RETURN s.rows AS rows";
-const STATE_WRITE: &str = "MERGE (s:AlertState {_key: $key}) \
-    SET s.rule = $rule, s.accountKey = $account, s.rows = $rows, s.evaluatedOn = datetime() RETURN count(s) AS n";
+/// The webhook's schedule: 5 attempts, 250 ms doubling (to 2 s), no jitter (one receiver, one sender).
+const WEBHOOK_POLICY: RetryPolicy = RetryPolicy {
+    max_retries: 4,
+    base: Duration::from_millis(250),
+    cap: Duration::from_secs(2),
+    jitter: Jitter::NONE,
+};
+
+/// A row's JSON text with its columns in name order, for comparing rows whatever their column order.
+fn canonical(row: &str) -> String {
+    match serde_json::from_str::<Value>(row) {
+        Ok(Value::Object(m)) => {
+            let sorted: BTreeMap<String, Value> = m.into_iter().collect();
+            serde_json::to_string(&sorted).unwrap_or_default()
+        }
+        _ => row.to_string(),
+    }
+}
 
 /// One alert: a row a rule returned that its previous evaluation did not.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -78,14 +94,14 @@ impl Alerts {
             params.insert("account".to_string(), account_key.to_string());
             let result = queries::run(graph, rule, &params).await.map_err(|e| format!("rule {}: {e}", rule.name))?;
             let current: BTreeSet<String> = result.objects().iter().map(|o| o.to_string()).collect();
+            // Rows are compared whatever their column order: a rule without a `// columns:` header gets
+            // its columns in name order, while earlier versions stored them in RETURN order.
+            let current_by_row: BTreeMap<String, &String> = current.iter().map(|r| (canonical(r), r)).collect();
             let key = format!("alert:{account_key}:{}", rule.name);
-            let rows = graph
-                .rows(query_with(STATE_READ, vec![("key", key.as_str().into())]), "alert state")
-                .await
-                .map_err(|e| e.to_string())?;
-            let previous: Option<BTreeSet<String>> = rows.first().map(|r| r.get::<Vec<String>>("rows").unwrap_or_default().into_iter().collect());
+            let previous: Option<BTreeSet<String>> =
+                alert_state::read(graph, &key).await.map_err(|e| e.to_string())?.map(|rows| rows.iter().map(|r| canonical(r)).collect());
             if let Some(previous) = &previous {
-                for row in current.difference(previous) {
+                for (_, row) in current_by_row.iter().filter(|(c, _)| !previous.contains(*c)) {
                     raised.push(Alert {
                         rule: rule.name.clone(),
                         severity: rule.severity.clone().unwrap_or_else(|| "medium".into()),
@@ -99,17 +115,8 @@ impl Alerts {
             } else {
                 tracing::info!(rule = %rule.name, rows = current.len(), "alert baseline recorded");
             }
-            let mut list = BoltList::with_capacity(current.len());
-            for r in &current {
-                list.push(BoltType::from(r.as_str()));
-            }
-            let params = vec![
-                ("key", BoltType::from(key.as_str())),
-                ("rule", BoltType::from(rule.name.as_str())),
-                ("account", BoltType::from(account_key)),
-                ("rows", BoltType::List(list)),
-            ];
-            graph.run(query_with(STATE_WRITE, params), "alert state").await.map_err(|e| e.to_string())?;
+            let state = AlertState { key: &key, rule: &rule.name, account_key, rows: current.iter().map(String::as_str).collect() };
+            alert_state::write(graph, &state).await.map_err(|e| e.to_string())?;
         }
         self.deliver(&raised).await?;
         Ok(raised)
@@ -141,26 +148,106 @@ impl Alerts {
         Ok(())
     }
 
-    /// POSTs the alerts as one JSON document, retrying failures with backoff.
+    /// POSTs the alerts as one JSON document, retrying server errors and network failures with backoff.
+    /// A 4xx other than 408/429 is the receiver refusing the request: sending it again will not help.
     async fn post(&self, url: &SecretString, alerts: &[Alert]) -> Result<(), String> {
         let body = serde_json::json!({ "source": "oktagraph", "alerts": alerts });
-        let mut delay = Duration::from_millis(250);
-        let mut last = String::new();
-        for attempt in 1..=5 {
-            match self.http.post(url.expose_secret()).json(&body).send().await {
+        let mut retries = 0;
+        loop {
+            let (last, retryable) = match self.http.post(url.expose_secret()).json(&body).send().await {
                 Ok(r) if r.status().is_success() => return Ok(()),
-                Ok(r) => last = format!("HTTP {}", r.status()),
+                Ok(r) => {
+                    let s = r.status();
+                    (format!("HTTP {s}"), s.is_server_error() || s.as_u16() == 408 || s.as_u16() == 429)
+                }
                 // The URL may embed a token: report the failure kind only.
-                Err(e) if e.is_timeout() => last = "timed out".into(),
-                Err(e) if e.is_connect() => last = "connection failed".into(),
-                Err(_) => last = "request failed".into(),
-            }
-            tracing::warn!(attempt, error = %last, "alert webhook failed; retrying");
-            if attempt < 5 {
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            }
+                Err(e) if e.is_timeout() => ("timed out".into(), true),
+                Err(e) if e.is_connect() => ("connection failed".into(), true),
+                Err(_) => ("request failed".into(), true),
+            };
+            let delay = if retryable { WEBHOOK_POLICY.delay(retries, crate::retry::draw_jitter()) } else { None };
+            let Some(delay) = delay else {
+                return Err(format!("alert webhook failed after {} attempts: {last}", retries + 1));
+            };
+            retries += 1;
+            tracing::warn!(attempt = retries, error = %last, "alert webhook failed; retrying");
+            tokio::time::sleep(delay).await;
         }
-        Err(format!("alert webhook failed after 5 attempts: {last}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A receiver on loopback answering each request with the next status of `statuses` (the last one
+    /// repeats). Returns its URL and the number of requests it received.
+    async fn receiver(statuses: Vec<u16>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let status = statuses[n.min(statuses.len() - 1)];
+                let mut buf = vec![0u8; 65536];
+                let mut got = Vec::new();
+                // Read the headers and the body (Content-Length) before answering.
+                loop {
+                    let k = sock.read(&mut buf).await.unwrap_or(0);
+                    if k == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&buf[..k]);
+                    let text = String::from_utf8_lossy(&got).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len = text
+                            .lines()
+                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                            .unwrap_or(0);
+                        if got.len() >= end + 4 + len {
+                            break;
+                        }
+                    }
+                }
+                let reply = format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                let _ = sock.write_all(reply.as_bytes()).await;
+            }
+        });
+        (url, count)
+    }
+
+    fn alerts(url: &str) -> Alerts {
+        let settings = AlertSettings { webhook: Some(SecretString::from(url.to_string())), ..AlertSettings::default() };
+        Alerts::from_settings(&settings).unwrap()
+    }
+
+    fn one() -> Vec<Alert> {
+        vec![Alert {
+            rule: "r".into(),
+            severity: "low".into(),
+            description: String::new(),
+            account: "okta_account:x".into(),
+            account_name: "x".into(),
+            detected_on: String::new(),
+            row: Value::Null,
+        }]
+    }
+
+    #[tokio::test]
+    async fn the_webhook_does_not_retry_a_client_error() {
+        let (url, count) = receiver(vec![404]).await;
+        let err = alerts(&url).post(&SecretString::from(url.clone()), &one()).await.unwrap_err();
+        assert!(err.contains("HTTP 404"), "{err}");
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn the_webhook_retries_a_server_error_until_it_is_accepted() {
+        let (url, count) = receiver(vec![503, 500, 200]).await;
+        alerts(&url).post(&SecretString::from(url.clone()), &one()).await.unwrap();
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 3);
     }
 }

@@ -14,5 +14,6 @@ pub mod graph;
 pub mod model;
 pub mod okta;
 pub mod queries;
+pub mod retry;
 pub mod sim;
 pub mod sync;

@@ -2,11 +2,13 @@
 //! header comments, running them with parameters, and turning rows into JSON for any output format.
 
 use crate::graph::{Graph, GraphError};
+pub use crate::graph::bolt_to_json;
 use neo4rs::BoltType;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// A query file: header comments (`// name:`, `// description:`, `// params:`, `// severity:`) and Cypher.
+/// A query file: header comments (`// name:`, `// description:`, `// params:`, `// columns:`,
+/// `// severity:`) and Cypher.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedQuery {
     pub name: String,
@@ -15,6 +17,10 @@ pub struct NamedQuery {
     pub params: Vec<(String, Option<String>)>,
     /// Alert rules only.
     pub severity: Option<String>,
+    /// The columns of the result, in the order to show them (`// columns:`). The driver hands rows over by
+    /// column name, not in RETURN order, so a query that people read declares its order here; `run`
+    /// checks the declaration against the rows. Empty: the columns in name order.
+    pub columns: Vec<String>,
     pub text: String,
 }
 
@@ -51,6 +57,7 @@ pub fn parse(file_stem: &str, text: &str) -> Result<NamedQuery, String> {
         description: String::new(),
         params: Vec::new(),
         severity: None,
+        columns: Vec::new(),
         text: String::new(),
     };
     let mut body = Vec::new();
@@ -64,6 +71,9 @@ pub fn parse(file_stem: &str, text: &str) -> Result<NamedQuery, String> {
                     "name" => q.name = v.to_string(),
                     "description" => q.description = v.to_string(),
                     "severity" => q.severity = Some(v.to_ascii_lowercase()),
+                    "columns" => {
+                        q.columns = v.split(',').map(|c| c.trim().trim_matches('`')).filter(|c| !c.is_empty()).map(String::from).collect()
+                    }
                     "params" => {
                         for p in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                             match p.split_once('=') {
@@ -116,22 +126,29 @@ pub async fn run(graph: &Graph, q: &NamedQuery, given: &BTreeMap<String, String>
             return Err(QueryError::Param(format!("query '{}' has no parameter '{k}' (it takes: {})", q.name, known.join(", "))));
         }
     }
-    let mut query = neo4rs::query(&q.text);
+    let mut params = Vec::with_capacity(q.params.len());
     for (name, default) in &q.params {
         let v = given.get(name).cloned().or_else(|| default.clone());
-        query = query.param(name, v.map(BoltType::from).unwrap_or(BoltType::Null(neo4rs::BoltNull)));
+        params.push((name.as_str(), v.map(BoltType::from).unwrap_or(BoltType::Null(neo4rs::BoltNull))));
     }
-    let rows = graph.rows(query, &format!("query {}", q.name)).await?;
-    let mut columns = return_columns(&q.text);
-    if columns.is_empty() || rows.first().is_some_and(|r| columns.iter().any(|c| r.get::<BoltType>(c).is_err())) {
-        let mut keys: Vec<String> = rows.first().map(|r| r.keys().iter().map(|k| k.value.clone()).collect()).unwrap_or_default();
+    let rows = crate::graph::json_rows(graph, &q.text, params, &format!("query {}", q.name)).await?;
+    let columns = if q.columns.is_empty() {
+        let mut keys: Vec<String> = rows.first().map(|r| r.keys().cloned().collect()).unwrap_or_default();
         keys.sort();
-        columns = keys;
+        keys
+    } else {
+        q.columns.clone()
+    };
+    if let Some(r) = rows.iter().find(|r| r.len() != columns.len() || !columns.iter().all(|c| r.contains_key(c))) {
+        let got: Vec<&str> = r.keys().map(String::as_str).collect();
+        return Err(QueryError::Columns(format!(
+            "query '{}' declares the columns {} but returned {}",
+            q.name,
+            columns.join(", "),
+            got.join(", ")
+        )));
     }
-    let rows = rows
-        .iter()
-        .map(|r| columns.iter().map(|c| r.get::<BoltType>(c).map(|b| bolt_to_json(&b)).unwrap_or(Value::Null)).collect())
-        .collect();
+    let rows = rows.into_iter().map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect()).collect();
     Ok(QueryResult { columns, rows })
 }
 
@@ -139,73 +156,11 @@ pub async fn run(graph: &Graph, q: &NamedQuery, given: &BTreeMap<String, String>
 pub enum QueryError {
     #[error("{0}")]
     Param(String),
+    /// The rows do not have the columns the query file declares.
+    #[error("{0}")]
+    Columns(String),
     #[error(transparent)]
     Graph(#[from] GraphError),
-}
-
-/// The column names of the last top-level RETURN clause (`expr AS name`, or a bare variable/property).
-pub fn return_columns(text: &str) -> Vec<String> {
-    let upper = text.to_ascii_uppercase();
-    let Some(pos) = upper.rfind("RETURN ") else { return Vec::new() };
-    let mut clause = &text[pos + 7..];
-    for stop in ["ORDER BY", "SKIP ", "LIMIT ", "UNION"] {
-        if let Some(i) = clause.to_ascii_uppercase().find(stop) {
-            clause = &clause[..i];
-        }
-    }
-    let clause = clause.trim().trim_start_matches("DISTINCT ").trim_start_matches("distinct ");
-    let mut cols = Vec::new();
-    let (mut depth, mut start) = (0i32, 0usize);
-    let bytes = clause.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            b',' if depth == 0 => {
-                cols.push(column_name(&clause[start..i]));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    cols.push(column_name(&clause[start..]));
-    cols.into_iter().filter(|c| !c.is_empty()).collect()
-}
-
-fn column_name(item: &str) -> String {
-    let item = item.trim();
-    match item.to_ascii_uppercase().rfind(" AS ") {
-        Some(i) => item[i + 4..].trim().trim_matches('`').to_string(),
-        None => item.to_string(),
-    }
-}
-
-/// Converts a Bolt value to JSON: temporal values as ISO-8601 strings, nodes as their properties.
-pub fn bolt_to_json(b: &BoltType) -> Value {
-    match b {
-        BoltType::Null(_) => Value::Null,
-        BoltType::Boolean(v) => json!(v.value),
-        BoltType::Integer(v) => json!(v.value),
-        BoltType::Float(v) => json!(v.value),
-        BoltType::String(v) => json!(v.value),
-        BoltType::List(l) => Value::Array(l.value.iter().map(bolt_to_json).collect()),
-        BoltType::Map(m) => {
-            let mut entries: Vec<_> = m.value.iter().map(|(k, v)| (k.value.clone(), bolt_to_json(v))).collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().collect())
-        }
-        BoltType::Node(n) => bolt_to_json(&BoltType::Map(n.properties.clone())),
-        BoltType::Relation(r) => bolt_to_json(&BoltType::Map(r.properties.clone())),
-        BoltType::DateTime(_) | BoltType::LocalDateTime(_) | BoltType::DateTimeZoneId(_) | BoltType::Date(_) => {
-            let s: Option<String> = b
-                .clone()
-                .try_into()
-                .ok()
-                .map(|d: chrono::DateTime<chrono::FixedOffset>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-            s.map(Value::String).unwrap_or_else(|| Value::String(format!("{b:?}")))
-        }
-        other => Value::String(format!("{other:?}")),
-    }
 }
 
 #[cfg(test)]
@@ -219,7 +174,7 @@ mod tests {
         for q in &qs {
             assert!(!q.description.is_empty(), "{} has no description", q.name);
             assert!(q.params.iter().any(|(n, _)| n == "account"), "{} takes no account", q.name);
-            assert!(!return_columns(&q.text).is_empty(), "{}", q.name);
+            assert!(!q.columns.is_empty(), "{} declares no columns", q.name);
         }
         for a in shipped_alerts() {
             assert!(a.severity.is_some(), "{} has no severity", a.name);
@@ -229,9 +184,11 @@ mod tests {
     }
 
     #[test]
-    fn return_columns_follow_aliases() {
-        let c = return_columns("MATCH (n) RETURN n.a AS x, collect(DISTINCT n.b) AS `y z`, n ORDER BY x");
-        assert_eq!(c, vec!["x", "y z", "n"]);
+    fn headers_declare_columns_and_severity() {
+        let q = parse("q", "// columns: login, `y z` , status\n// params: account, days=90\nRETURN 1 AS login").unwrap();
+        assert_eq!(q.columns, vec!["login", "y z", "status"]);
+        assert_eq!(q.params, vec![("account".into(), None), ("days".into(), Some("90".into()))]);
+        assert_eq!(q.text, "RETURN 1 AS login");
         assert!(parse("bad", "// name: bad\n// severity: urgent\nRETURN 1").is_err());
     }
 }

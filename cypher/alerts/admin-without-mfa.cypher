@@ -1,6 +1,7 @@
 // name: admin-without-mfa
 // severity: high
 // description: A user holds an admin role but has no active MFA factor.
+// columns: userId, login
 MATCH (u:okta_user {_accountKey: $account})
 WHERE NOT u:Deleted AND u.status <> 'DEPROVISIONED'
   AND (EXISTS { MATCH (u)-[a:ASSIGNED]->(r:okta_role) WHERE a._deleted = false AND NOT r:Deleted }

@@ -1,6 +1,7 @@
 // name: new-super-admin
 // severity: high
 // description: A user became a Super Administrator (directly or through a group).
+// columns: userId, login
 MATCH (r:okta_role {_accountKey: $account, roleType: 'SUPER_ADMIN'})
 WHERE NOT r:Deleted
 CALL (r) {

@@ -1,6 +1,7 @@
 // name: admins-without-mfa
 // description: Users holding an admin role, directly or through a group, with no active MFA factor.
 // params: account
+// columns: login, status, roles, via, account
 MATCH (u:okta_user)
 WHERE NOT u:Deleted AND u.status <> 'DEPROVISIONED' AND ($account IS NULL OR u._accountKey = $account)
 CALL (u) {

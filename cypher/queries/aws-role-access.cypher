@@ -1,6 +1,7 @@
 // name: aws-role-access
 // description: Who can reach which AWS IAM role through Okta, directly or through a group.
 // params: account
+// columns: login, role, roleName, awsAccount, via
 CALL () {
   MATCH (u:okta_user)-[a:ASSIGNED]->(role:aws_iam_role)
   WHERE a._deleted = false AND NOT u:Deleted AND NOT role:Deleted

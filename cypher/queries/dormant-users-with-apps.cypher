@@ -1,6 +1,7 @@
 // name: dormant-users-with-apps
 // description: Active users who have not logged in for 90 days (or never) but hold application assignments.
 // params: account, days=90
+// columns: login, lastLogin, applications, appCount, account
 MATCH (u:okta_user {status: 'ACTIVE'})-[a:ASSIGNED]->(app:okta_application)
 WHERE NOT u:Deleted AND a._deleted = false AND NOT app:Deleted
   AND ($account IS NULL OR u._accountKey = $account)

@@ -1,6 +1,7 @@
 // name: last-sync-changes
 // description: What changed in each account's last sync: objects created, changed, soft-deleted or back.
 // params: account
+// columns: account, type, key, name, change
 MATCH (acct:okta_account)-[:HAS_SYNC_RUN]->(run:SyncRun)
 WHERE $account IS NULL OR acct._key = $account
 WITH acct, run ORDER BY run.startedOn DESC

@@ -1,6 +1,7 @@
 // name: super-admins
 // description: Everyone with the Super Administrator role, directly or through a group.
 // params: account
+// columns: login, status, via, account
 MATCH (r:okta_role {roleType: 'SUPER_ADMIN'})
 WHERE NOT r:Deleted AND ($account IS NULL OR r._accountKey = $account)
 CALL (r) {

@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Configuration file (oktagraph.toml).
-    #[arg(long, global = true, env = "OKTAGRAPH_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = crate::config::env::OKTAGRAPH_CONFIG, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Neo4j Bolt URI (env NEO4J_URI) [default: bolt://127.0.0.1:7687].
     #[arg(long, global = true, value_name = "URI")]

@@ -67,7 +67,7 @@ pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
     let password = match &s.neo4j.password {
         Some(p) => p.clone(),
         None if is_loopback_uri(&s.neo4j.uri) => SecretString::from(LOCAL_DEV_PASSWORD),
-        None => return Err(CliError::usage("no Neo4j password: set NEO4J_PASSWORD or --neo4j-password-file")),
+        None => return Err(CliError::usage(format!("no Neo4j password: set {} or --neo4j-password-file", config::env::NEO4J_PASSWORD))),
     };
     let mut c = Neo4jConfig::new(&s.neo4j.uri, &s.neo4j.user, password);
     c.database = s.neo4j.database.clone();
@@ -81,10 +81,13 @@ pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
 pub const LOCAL_DEV_PASSWORD: &str = "oktagraph-local";
 
 fn is_loopback_uri(uri: &str) -> bool {
-    let rest = uri.split("://").nth(1).unwrap_or_default();
-    let host = rest.split(['/', '?']).next().unwrap_or_default();
-    let host = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
-    matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+    // bolt:// and neo4j:// are not schemes `url` knows, so an IPv4 host comes back as a domain name.
+    match url::Url::parse(uri).ok().as_ref().and_then(url::Url::host) {
+        Some(url::Host::Domain(d)) => d == "localhost" || d.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback()),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// Settings without Okta credentials and a connected graph, for the commands that only talk to Neo4j.
@@ -317,6 +320,7 @@ async fn query(g: &GlobalArgs, args: &QueryArgs) -> Result<ExitCode, CliError> {
     }
     let result = crate::queries::run(&graph, q, &params).await.map_err(|e| match e {
         crate::queries::QueryError::Param(m) => CliError::usage(m),
+        crate::queries::QueryError::Columns(m) => CliError::failure(m),
         crate::queries::QueryError::Graph(g) => g.into(),
     })?;
     output::print_rows(&result, args.format);
@@ -328,16 +332,7 @@ pub async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError>
     if a.starts_with("okta_account:") {
         return Ok(a.to_string());
     }
-    let rows = graph
-        .rows(
-            graph::query_with(
-                "MATCH (a:okta_account) WHERE a.accountName = $name OR a.name = $name RETURN a._key AS key",
-                vec![("name", a.into())],
-            ),
-            "find account",
-        )
-        .await?;
-    let keys: Vec<String> = rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect();
+    let keys = graph::accounts::named(graph, a).await?;
     match keys.as_slice() {
         [one] => Ok(one.clone()),
         [] => Err(CliError::usage(format!("no account named '{a}' in the graph"))),
@@ -349,10 +344,7 @@ pub async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError>
 pub async fn account_keys(graph: &Graph, account: Option<&str>) -> Result<Vec<String>, CliError> {
     match account {
         Some(a) => Ok(vec![resolve_account(graph, a).await?]),
-        None => {
-            let rows = graph.rows(neo4rs::query("MATCH (a:okta_account) RETURN a._key AS key ORDER BY key"), "list accounts").await?;
-            Ok(rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect())
-        }
+        None => Ok(graph::accounts::all(graph).await?),
     }
 }
 
@@ -384,4 +376,19 @@ pub fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
         .ok()
         .and_then(chrono::Duration::try_seconds)
         .ok_or_else(|| CliError::usage(format!("'{s}' is too large a duration")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_uri;
+
+    #[test]
+    fn only_this_machine_is_loopback() {
+        for uri in ["bolt://127.0.0.1:7687", "neo4j://localhost", "bolt://[::1]:7687/x", "bolt+s://127.1.2.3", "http://127.0.0.1/"] {
+            assert!(is_loopback_uri(uri), "{uri}");
+        }
+        for uri in ["bolt://10.0.0.1:7687", "bolt://db.example.com", "bolt://127.example.com", "bolt://[::2]", "127.0.0.1:7687", ""] {
+            assert!(!is_loopback_uri(uri), "{uri}");
+        }
+    }
 }

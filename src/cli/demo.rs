@@ -30,9 +30,9 @@ pub async fn run(g: &GlobalArgs, args: &DemoArgs) -> Result<ExitCode, CliError> 
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server.shutdown()).await;
     let browser = browser_url(&s.neo4j.uri);
     println!("\nOpen the Neo4j Browser at {browser} (user {}), then try:", s.neo4j.user);
-    println!("  MATCH (a:okta_account)-[:HAS]->(n) RETURN a, n LIMIT 100");
-    println!("  MATCH (u:User) WHERE NOT (u)-[:IS]->(:Person) RETURN u.login, u.userType");
-    println!("  MATCH p=(r:okta_rule)-[:MANAGES]->(:UserGroup)-[:HAS]->(:okta_user) RETURN p LIMIT 50");
+    for example in include_str!("../../cypher/demo/examples.cypher").lines().filter(|l| !l.starts_with("//")) {
+        println!("  {example}");
+    }
     println!("Or: oktagraph query --list");
     Ok(code)
 }

@@ -3,18 +3,10 @@
 use super::args::{ExportArgs, ExportFormat, GlobalArgs};
 use super::commands::{account_keys, connect};
 use crate::error::{CliError, ExitCode};
-use crate::graph::{query_with, Graph, GraphError};
-use crate::queries::bolt_to_json;
-use neo4rs::BoltType;
+use crate::graph::export::{self, Part};
+use crate::graph::JsonRow;
 use serde_json::{json, Value};
 use std::io::Write;
-
-const NODES: &str = "MATCH (n) WHERE n._accountKey = $account AND NOT n:SyncRun \
-    RETURN labels(n) AS labels, n._key AS key, properties(n) AS props ORDER BY key";
-const SHARED_NODES: &str = "MATCH (n {_accountKey: $account})-[r]->(m) WHERE m._accountKey IS NULL AND r._accountKey = $account \
-    RETURN DISTINCT labels(m) AS labels, m._key AS key, properties(m) AS props ORDER BY key";
-const EDGES: &str = "MATCH (a {_accountKey: $account})-[r]->(b) WHERE r._accountKey = $account AND type(r) <> 'HAS_SYNC_RUN' \
-    RETURN type(r) AS type, a._key AS from, b._key AS to, properties(r) AS props ORDER BY props._key";
 
 pub async fn run(g: &GlobalArgs, args: &ExportArgs) -> Result<ExitCode, CliError> {
     let (_, graph) = connect(g).await?;
@@ -38,10 +30,10 @@ pub async fn run(g: &GlobalArgs, args: &ExportArgs) -> Result<ExitCode, CliError
         }
     };
     for key in &keys {
-        for q in [NODES, SHARED_NODES] {
-            stream(&graph, q, key, |row| sink.node(&mut out, row)).await?.map_err(io)?;
+        for part in [Part::Nodes, Part::SharedNodes] {
+            export::each(&graph, key, part, |row| sink.node(&mut out, row)).await?.map_err(io)?;
         }
-        stream(&graph, EDGES, key, |row| sink.edge(&mut out, row)).await?.map_err(io)?;
+        export::each(&graph, key, Part::Edges, |row| sink.edge(&mut out, row)).await?.map_err(io)?;
     }
     if matches!(sink, Sink::Graphml) {
         writeln!(out, "  </graph>\n</graphml>").map_err(io)?;
@@ -50,28 +42,13 @@ pub async fn run(g: &GlobalArgs, args: &ExportArgs) -> Result<ExitCode, CliError
     Ok(ExitCode::Success)
 }
 
-async fn stream(
-    graph: &Graph,
-    q: &str,
-    account: &str,
-    mut f: impl FnMut(&neo4rs::Row) -> std::io::Result<()>,
-) -> Result<std::io::Result<()>, GraphError> {
-    let mut s = graph.stream(query_with(q, vec![("account", BoltType::from(account))]), "export").await?;
-    while let Some(row) = graph.next_row(&mut s, "export").await? {
-        if let Err(e) = f(&row) {
-            return Ok(Err(e));
-        }
-    }
-    Ok(Ok(()))
-}
-
 enum Sink {
     Jsonl,
     Graphml,
 }
 
-fn col(row: &neo4rs::Row, c: &str) -> Value {
-    row.get::<BoltType>(c).map(|b| bolt_to_json(&b)).unwrap_or(Value::Null)
+fn col(row: &JsonRow, c: &str) -> Value {
+    row.get(c).cloned().unwrap_or(Value::Null)
 }
 
 fn xml(s: &str) -> String {
@@ -83,7 +60,7 @@ fn text(v: &Value) -> String {
 }
 
 impl Sink {
-    fn node(&mut self, out: &mut impl Write, row: &neo4rs::Row) -> std::io::Result<()> {
+    fn node(&mut self, out: &mut impl Write, row: &JsonRow) -> std::io::Result<()> {
         let (labels, key, props) = (col(row, "labels"), col(row, "key"), col(row, "props"));
         match self {
             Sink::Jsonl => writeln!(out, "{}", json!({"kind": "node", "key": key, "labels": labels, "properties": props})),
@@ -100,7 +77,7 @@ impl Sink {
         }
     }
 
-    fn edge(&mut self, out: &mut impl Write, row: &neo4rs::Row) -> std::io::Result<()> {
+    fn edge(&mut self, out: &mut impl Write, row: &JsonRow) -> std::io::Result<()> {
         let (ty, from, to, props) = (col(row, "type"), col(row, "from"), col(row, "to"), col(row, "props"));
         match self {
             Sink::Jsonl => writeln!(out, "{}", json!({"kind": "relationship", "type": ty, "from": from, "to": to, "properties": props})),

@@ -4,15 +4,10 @@ use chrono::{DateTime, FixedOffset};
 
 /// Percent-encodes a query parameter value.
 pub(crate) fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    // RFC 3986 unreserved characters stay as they are; every other byte is percent-encoded.
+    const RESERVED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 
 /// A time as Okta's `since`/`until` parameters take it: UTC, milliseconds, `Z` (ISO 8601).

@@ -161,15 +161,6 @@ mod tests {
     }
 
     #[test]
-    fn config_accepts_exactly_the_declared_step_names() {
-        let mut declared = step_names();
-        let mut accepted = crate::config::STEP_NAMES.to_vec();
-        declared.sort();
-        accepted.sort();
-        assert_eq!(declared, accepted);
-    }
-
-    #[test]
     fn dependencies_come_first() {
         for (i, s) in STEPS.iter().enumerate() {
             for d in s.depends_on {

@@ -27,6 +27,9 @@ pub const NEO4J_PASSWORD: &str = "NEO4J_PASSWORD";
 /// Neo4j database name (default `neo4j`); overrides `neo4j.database` in the file.
 pub const NEO4J_DATABASE: &str = "NEO4J_DATABASE";
 
+/// Log filter (`tracing` env-filter syntax, e.g. `oktagraph=debug`); overrides `--log-level`.
+pub const OKTAGRAPH_LOG: &str = "OKTAGRAPH_LOG";
+
 /// All of the above, for `oktagraph check` and `--help` text that list what is read.
 pub const ALL: &[&str] = &[
     OKTAGRAPH_CONFIG,
@@ -36,4 +39,5 @@ pub const ALL: &[&str] = &[
     NEO4J_USER,
     NEO4J_PASSWORD,
     NEO4J_DATABASE,
+    OKTAGRAPH_LOG,
 ];

@@ -158,7 +158,7 @@ pub enum ConfigError {
         /// The unknown name.
         step: String,
         /// All valid names.
-        valid: &'static [&'static str],
+        valid: Vec<&'static str>,
     },
 
     /// `steps = []`: nothing would be synced, which is almost certainly a mistake.

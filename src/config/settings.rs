@@ -12,49 +12,16 @@ use super::ConfigError;
 pub const DEFAULT_NEO4J_URI: &str = "bolt://127.0.0.1:7687";
 /// Default Neo4j user (SPEC §5).
 pub const DEFAULT_NEO4J_USER: &str = "neo4j";
-/// Default Neo4j database (SPEC §5).
-pub const DEFAULT_NEO4J_DATABASE: &str = "neo4j";
-/// Default rows per `UNWIND` statement.
-pub const DEFAULT_BATCH_SIZE: usize = 2000;
-/// Batches the writer keeps in flight by default: two keep both cores of a small machine busy (Neo4j runs
-/// a statement on one).
-pub const DEFAULT_WRITE_CONCURRENCY: usize = 2;
-/// Largest accepted `write_concurrency`: Neo4j runs each statement on one core.
-pub const MAX_WRITE_CONCURRENCY: usize = 16;
-
-/// Largest accepted `batch_size`: beyond this a single statement's parameter map gets unwieldy.
-pub const MAX_BATCH_SIZE: usize = 100_000;
-/// Neo4j URI schemes the driver understands.
-pub const NEO4J_SCHEMES: &[&str] = &[
-    "bolt",
-    "bolt+s",
-    "bolt+ssc",
-    "neo4j",
-    "neo4j+s",
-    "neo4j+ssc",
-];
-/// Default share of each Okta rate-limit bucket to use. Okta caps one token at 50 % of a bucket by
-/// default (okta-api.md §2), so asking for more only produces 429s.
-pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
-/// Default cap on concurrent Okta requests per account.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
+/// Default Neo4j database (SPEC §5): the graph module's.
+pub use crate::graph::DEFAULT_DATABASE as DEFAULT_NEO4J_DATABASE;
+/// Writer defaults and bounds: the graph module's, which owns the writer.
+pub use crate::graph::{DEFAULT_BATCH_SIZE, DEFAULT_WRITE_CONCURRENCY, MAX_BATCH_SIZE, MAX_WRITE_CONCURRENCY};
+/// Neo4j URI schemes the driver understands: the graph module's list, which it checks on connect.
+pub use crate::graph::URI_SCHEMES as NEO4J_SCHEMES;
+/// Okta client defaults (rate-limit share, concurrent requests): the okta module's.
+pub use crate::okta::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE_LIMIT_SHARE};
 /// Read scopes an OAuth service app needs for a full sync (okta-api.md §5): the okta module's list.
 pub use crate::okta::DEFAULT_SCOPES as DEFAULT_OAUTH_SCOPES;
-/// Names accepted in an account's `steps` list, in sync order (SPEC §4.2). The collect module declares the
-/// steps themselves; a test there should assert it knows exactly these names.
-pub const STEP_NAMES: &[&str] = &[
-    "account",
-    "users",
-    "groups",
-    "memberships",
-    "applications",
-    "app_assignments",
-    "factors",
-    "roles",
-    "rules",
-    "system_log",
-    "employees",
-];
 
 /// Everything a command needs, resolved from CLI flags, environment and `oktagraph.toml`.
 #[derive(Debug, Clone)]

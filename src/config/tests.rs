@@ -104,7 +104,7 @@ fn unknown_step_lists_valid_names() {
         msg.starts_with("conf/oktagraph.toml:4:19: account[0].steps[1]: unknown step \"gropus\""),
         "{msg}"
     );
-    for name in STEP_NAMES {
+    for name in crate::collect::step_names() {
         assert!(msg.contains(name), "{msg} should list {name}");
     }
 }

@@ -421,11 +421,11 @@ fn account(
             let mut steps: Vec<String> = Vec::new();
             for (j, step) in list.get_ref().iter().enumerate() {
                 let s = step.get_ref().trim();
-                if !STEP_NAMES.contains(&s) {
+                if crate::collect::step_by_name(s).is_none() {
                     return Err(ConfigError::UnknownStep {
                         at: doc.at(step.span(), key(&format!("steps[{j}]"))),
                         step: step.get_ref().clone(),
-                        valid: STEP_NAMES,
+                        valid: crate::collect::step_names(),
                     });
                 }
                 if !steps.iter().any(|x| x == s) {

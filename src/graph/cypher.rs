@@ -16,6 +16,16 @@ pub const SWEEP_CUTOFF: &str = include_str!("../../cypher/sweep_cutoff.cypher");
 pub const LOCK_ACQUIRE: &str = include_str!("../../cypher/lock/acquire.cypher");
 pub const LOCK_RENEW: &str = include_str!("../../cypher/lock/renew.cypher");
 pub const LOCK_RELEASE: &str = include_str!("../../cypher/lock/release.cypher");
+pub const SWEEP_EDGES_WINDOW: &str = include_str!("../../cypher/graph/sweep_edges_window.cypher");
+pub const SERVER_INFO: &str = include_str!("../../cypher/graph/server_info.cypher");
+pub const ACCOUNTS_NAMED: &str = include_str!("../../cypher/accounts/named.cypher");
+pub const ACCOUNTS_ALL: &str = include_str!("../../cypher/accounts/all.cypher");
+pub const ACCOUNT_STORED_PROPS: &str = include_str!("../../cypher/accounts/stored_props.cypher");
+pub const ALERT_STATE_READ: &str = include_str!("../../cypher/alert_state/read.cypher");
+pub const ALERT_STATE_WRITE: &str = include_str!("../../cypher/alert_state/write.cypher");
+pub const EXPORT_NODES: &str = include_str!("../../cypher/export/nodes.cypher");
+pub const EXPORT_SHARED_NODES: &str = include_str!("../../cypher/export/shared_nodes.cypher");
+pub const EXPORT_EDGES: &str = include_str!("../../cypher/export/edges.cypher");
 
 /// Splits a `.cypher` file into statements: `;` ends a statement, `//` lines are comments.
 pub fn statements(file: &str) -> Vec<String> {
@@ -74,12 +84,12 @@ pub fn sweep_nodes(kind: &NodeKind) -> String {
 }
 
 pub fn sweep_edges(kind: &RelKind) -> String {
-    let window = if kind.windowed { "AND (r.createdOn IS NULL OR r.createdOn >= $windowStart)" } else { "" };
+    let window = if kind.windowed { strip_comments(SWEEP_EDGES_WINDOW) } else { String::new() };
     strip_comments(SWEEP_EDGES)
         .replace("{{FROM}}", label(kind.from.type_name))
         .replace("{{TO}}", label(kind.to.type_name))
         .replace("{{CLASS}}", label(kind.class))
-        .replace("{{WINDOW}}", window)
+        .replace("{{WINDOW}}", window.trim())
 }
 
 pub fn purge_edges(class: &str) -> String {

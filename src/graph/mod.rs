@@ -1,19 +1,41 @@
 //! Neo4j: connection, schema, the generic batched writer, the soft-delete sweep, run records and purge.
 //! Everything here is driven by the kinds table in [`crate::model::kinds`]; no entity has Cypher of its own.
 
+pub mod accounts;
+pub mod alert_state;
 pub mod cypher;
 mod convert;
+pub mod export;
+mod json;
 pub mod lock;
 pub mod runs;
 pub mod sweep;
 pub mod writer;
+#[cfg(test)]
+mod no_cypher_in_rust;
 
 pub use convert::{props_hash, props_to_bolt};
+pub use json::{bolt_to_json, json_rows, JsonRow};
 pub use writer::{GraphWriter, TypeCounts, WriteCounts};
 
+use crate::retry::{Jitter, RetryPolicy};
 use neo4rs::{BoltType, ConfigBuilder, Graph as Neo4rsGraph, Query};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
+
+/// Database used when none is configured (SPEC §5).
+pub const DEFAULT_DATABASE: &str = "neo4j";
+/// Default rows per `UNWIND` statement.
+pub const DEFAULT_BATCH_SIZE: usize = 2000;
+/// Largest accepted batch size: beyond this a single statement's parameter map gets unwieldy.
+pub const MAX_BATCH_SIZE: usize = 100_000;
+/// Batches the writer keeps in flight by default: two keep both cores of a small machine busy (Neo4j runs
+/// a statement on one).
+pub const DEFAULT_WRITE_CONCURRENCY: usize = 2;
+/// Largest accepted write concurrency: Neo4j runs each statement on one core.
+pub const MAX_WRITE_CONCURRENCY: usize = 16;
+/// Neo4j URI schemes the driver understands.
+pub const URI_SCHEMES: &[&str] = &["bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"];
 
 /// How to reach Neo4j.
 #[derive(Clone)]
@@ -43,7 +65,7 @@ impl std::fmt::Debug for Neo4jConfig {
 
 impl Neo4jConfig {
     pub fn new(uri: &str, user: &str, password: SecretString) -> Self {
-        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: "neo4j".into(), batch_size: crate::config::DEFAULT_BATCH_SIZE, write_concurrency: crate::config::DEFAULT_WRITE_CONCURRENCY }
+        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: DEFAULT_DATABASE.into(), batch_size: DEFAULT_BATCH_SIZE, write_concurrency: DEFAULT_WRITE_CONCURRENCY }
     }
 }
 
@@ -52,7 +74,7 @@ impl Neo4jConfig {
 pub enum GraphError {
     #[error("cannot reach Neo4j at {uri}: {reason}")]
     Unreachable { uri: String, reason: String },
-    #[error("Neo4j at {uri} refused the credentials of user '{user}' (check NEO4J_USER / NEO4J_PASSWORD)")]
+    #[error("Neo4j at {uri} refused the credentials of user '{user}' (check {} / {})", crate::config::env::NEO4J_USER, crate::config::env::NEO4J_PASSWORD)]
     Auth { uri: String, user: String },
     #[error("Neo4j configuration: {0}")]
     Config(String),
@@ -61,6 +83,11 @@ pub enum GraphError {
 }
 
 impl GraphError {
+    /// A task that was running statements (e.g. the writer) panicked or was cancelled.
+    pub fn task_failed(context: &str, e: &tokio::task::JoinError) -> GraphError {
+        GraphError::Query { context: context.into(), message: format!("a task failed: {e}"), transient: false }
+    }
+
     /// Connection and authentication failures (exit code 3); the rest are other failures.
     pub fn is_connection(&self) -> bool {
         matches!(self, GraphError::Unreachable { .. } | GraphError::Auth { .. })
@@ -75,15 +102,22 @@ pub struct Graph {
     retries: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// Attempts of one statement that keeps failing with a transient error, before the error is returned.
-pub const TRANSIENT_ATTEMPTS: u32 = 8;
+/// The schedule for a statement that keeps failing with a transient error: up to 8 attempts, pausing
+/// 50 ms doubling to at most 3.2 s, with ±50% jitter so two deadlocked writers do not collide again in
+/// step (about 9 s over all attempts).
+pub const TRANSIENT_POLICY: RetryPolicy = RetryPolicy {
+    max_retries: 7,
+    base: Duration::from_millis(50),
+    cap: Duration::from_millis(3200),
+    jitter: Jitter::HALF_EITHER_WAY,
+};
 
-/// Pause before attempt `attempt + 1`: 50 ms doubling to at most 3.2 s, with ±50% jitter so two
-/// deadlocked writers do not collide again in step (about 9 s over all attempts).
+/// Attempts of one statement that keeps failing with a transient error, before the error is returned.
+pub const TRANSIENT_ATTEMPTS: u32 = TRANSIENT_POLICY.attempts();
+
+/// Pause before attempt `attempt + 1`.
 fn transient_pause(attempt: u32) -> Duration {
-    use rand::Rng;
-    let base = 50u64 << attempt.saturating_sub(1).min(6);
-    Duration::from_millis(rand::thread_rng().gen_range(base / 2..=base + base / 2))
+    crate::retry::backoff(attempt.saturating_sub(1), &TRANSIENT_POLICY, crate::retry::draw_jitter())
 }
 
 /// Server version and edition, from `dbms.components()`.
@@ -93,18 +127,16 @@ pub struct ServerInfo {
     pub edition: String,
 }
 
-const SCHEMES: [&str; 6] = ["bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"];
-
 impl Graph {
     /// Connects and proves the connection with a round trip, so a wrong password or an unreachable server
     /// is reported here, once, with a clear reason.
     pub async fn connect(config: &Neo4jConfig) -> Result<Graph, GraphError> {
         let scheme = config.uri.split("://").next().unwrap_or_default();
-        if !config.uri.contains("://") || !SCHEMES.contains(&scheme) {
+        if !config.uri.contains("://") || !URI_SCHEMES.contains(&scheme) {
             return Err(GraphError::Config(format!(
                 "unsupported Neo4j URI '{}': use one of {}",
                 config.uri,
-                SCHEMES.map(|s| format!("{s}://")).join(", ")
+                URI_SCHEMES.iter().map(|s| format!("{s}://")).collect::<Vec<_>>().join(", ")
             )));
         }
         if config.batch_size == 0 {
@@ -134,7 +166,7 @@ impl Graph {
     pub async fn server_info(&self) -> Result<ServerInfo, GraphError> {
         let rows = self
             .rows(
-                neo4rs::query("CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition"),
+                neo4rs::query(cypher::SERVER_INFO),
                 "server version",
             )
             .await?;

@@ -106,6 +106,7 @@ impl OktaClient {
             max_retries: config.max_retries,
             base: config.backoff_base,
             cap: config.backoff_cap.max(config.backoff_base),
+            jitter: super::retry::POLICY.jitter,
         };
         Ok(OktaClient {
             inner: Arc::new(Inner {

@@ -15,6 +15,12 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "okta.orgs.read",
 ];
 
+/// Default share of each Okta rate-limit bucket to use. Okta caps one token at 50 % of a bucket by
+/// default (okta-api.md §2), so asking for more only produces 429s.
+pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
+/// Default cap on concurrent Okta requests per account.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
+
 /// How the client authenticates.
 #[derive(Clone)]
 pub enum Credentials {
@@ -92,12 +98,12 @@ impl ClientConfig {
         ClientConfig {
             org_url: org_url.into(),
             credentials,
-            rate_limit_share: 0.5,
-            max_in_flight: 16,
+            rate_limit_share: DEFAULT_RATE_LIMIT_SHARE,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             request_timeout: Duration::from_secs(60),
-            max_retries: 6,
-            backoff_base: Duration::from_millis(200),
-            backoff_cap: Duration::from_secs(10),
+            max_retries: super::retry::POLICY.max_retries,
+            backoff_base: super::retry::POLICY.base,
+            backoff_cap: super::retry::POLICY.cap,
             user_agent: format!("oktagraph/{}", env!("CARGO_PKG_VERSION")),
         }
     }

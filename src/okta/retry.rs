@@ -1,4 +1,5 @@
-//! The retry decision (pure, like Vector's `RetryLogic`) and the backoff schedule.
+//! The retry decision for Okta (pure, like Vector's `RetryLogic`); the backoff schedule is the crate's
+//! one [`crate::retry`] policy.
 //!
 //! 429s are not decided here: they wait for the rate-limit window (see `limits`), with their own
 //! larger budget. This module covers failures where the server or network misbehaved.
@@ -16,24 +17,15 @@ pub enum Failure {
     Transport(TransportKind),
 }
 
-/// The backoff schedule and budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Retries allowed after the first attempt.
-    pub max_retries: u32,
-    pub base: Duration,
-    pub cap: Duration,
-}
+pub use crate::retry::{backoff, Jitter, RetryPolicy};
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 6,
-            base: Duration::from_millis(200),
-            cap: Duration::from_secs(10),
-        }
-    }
-}
+/// Okta's schedule for 5xx and transport failures: 200 ms doubling to 10 s, equal jitter, 6 retries.
+pub const POLICY: RetryPolicy = RetryPolicy {
+    max_retries: 6,
+    base: Duration::from_millis(200),
+    cap: Duration::from_secs(10),
+    jitter: Jitter::EQUAL,
+};
 
 /// Whether a failure is worth retrying at all, regardless of budget.
 pub fn is_retryable(failure: Failure) -> bool {
@@ -58,21 +50,10 @@ pub fn retry_delay(
     policy: &RetryPolicy,
     jitter: f64,
 ) -> Option<Duration> {
-    if !is_retryable(failure) || retries_done >= policy.max_retries {
+    if !is_retryable(failure) {
         return None;
     }
-    Some(backoff(retries_done, policy, jitter))
-}
-
-/// "Equal jitter" exponential backoff: half of `min(cap, base * 2^n)` fixed, half random. The fixed
-/// half guarantees the server a pause; the random half spreads concurrent clients apart.
-pub fn backoff(n: u32, policy: &RetryPolicy, jitter: f64) -> Duration {
-    let exp = policy
-        .base
-        .saturating_mul(1u32.checked_shl(n.min(31)).unwrap_or(u32::MAX));
-    let full = exp.min(policy.cap);
-    let jitter = jitter.clamp(0.0, 1.0);
-    full / 2 + full.mul_f64(jitter / 2.0)
+    policy.delay(retries_done, jitter)
 }
 
 #[cfg(test)]
@@ -83,6 +64,7 @@ mod tests {
         max_retries: 6,
         base: Duration::from_millis(200),
         cap: Duration::from_secs(10),
+        jitter: Jitter::EQUAL,
     };
 
     #[test]

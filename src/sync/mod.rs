@@ -6,7 +6,7 @@ use crate::graph::lock::{self, Acquired, HeldLock, LockHolder};
 use crate::graph::runs::{self, RunId, RunOutcome};
 use crate::graph::sweep::{self, SweepPlan};
 use crate::graph::{Graph, GraphError, GraphWriter, WriteCounts};
-use crate::model::{Context, Prop, Props, Records};
+use crate::model::{Context, Props, Records};
 use crate::okta::{ClientConfig, ClientStats, Credentials, OktaClient, OktaError};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::BTreeSet;
@@ -45,8 +45,8 @@ impl AccountJob {
             credentials,
             tag_with_account_name: false,
             steps: None,
-            rate_limit_share: 0.5,
-            max_in_flight: 16,
+            rate_limit_share: crate::okta::DEFAULT_RATE_LIMIT_SHARE,
+            max_in_flight: crate::okta::DEFAULT_MAX_IN_FLIGHT,
             lock_ttl: lock::DEFAULT_LOCK_TTL,
         }
     }
@@ -223,7 +223,7 @@ async fn sync_locked(
     let result = collector.run().await;
     let (mut counts, write_error) = match writer.await {
         Ok(r) => r,
-        Err(e) => (WriteCounts::new(), Some(GraphError::Query { context: "writer".into(), message: e.to_string(), transient: false })),
+        Err(e) => (WriteCounts::new(), Some(GraphError::task_failed("writer", &e))),
     };
 
     let interrupted = *cancel.borrow();
@@ -383,26 +383,6 @@ async fn preflight(client: &OktaClient) -> Result<(), SyncError> {
 
 /// The account node's properties that a token without super admin rights cannot re-read.
 async fn previous_account(graph: &Graph, account_key: &str) -> Result<Props, GraphError> {
-    let q = crate::graph::query_with(
-        "MATCH (a:okta_account {_key: $key}) RETURN a.supportEnabled AS supportEnabled, a.supportExpiresOn AS supportExpiresOn, \
-         a.supportCaseNumber AS supportCaseNumber, a.companyName AS companyName, a.oktaOrgId AS oktaOrgId, \
-         a.orgStatus AS orgStatus, a.website AS website",
-        vec![("key", account_key.into())],
-    );
-    let rows = graph.rows(q, "read account").await?;
-    let mut props = Props::new();
-    if let Some(row) = rows.first() {
-        if let Ok(Some(b)) = row.get::<Option<bool>>("supportEnabled") {
-            props.insert("supportEnabled".into(), Prop::Bool(b));
-        }
-        if let Ok(Some(d)) = row.get::<Option<DateTime<FixedOffset>>>("supportExpiresOn") {
-            props.insert("supportExpiresOn".into(), Prop::DateTime(d));
-        }
-        for k in ["supportCaseNumber", "companyName", "oktaOrgId", "orgStatus", "website"] {
-            if let Ok(Some(s)) = row.get::<Option<String>>(k) {
-                props.insert(k.into(), Prop::Str(s));
-            }
-        }
-    }
-    Ok(props)
+    let names = [crate::model::ORG_PROPS, crate::model::SUPPORT_PROPS].concat();
+    crate::graph::accounts::stored_props(graph, account_key, &names).await
 }
