@@ -29,15 +29,3 @@ pub const NEO4J_DATABASE: &str = "NEO4J_DATABASE";
 
 /// Log filter (`tracing` env-filter syntax, e.g. `oktagraph=debug`); overrides `--log-level`.
 pub const OKTAGRAPH_LOG: &str = "OKTAGRAPH_LOG";
-
-/// All of the above, for `oktagraph check` and `--help` text that list what is read.
-pub const ALL: &[&str] = &[
-    OKTAGRAPH_CONFIG,
-    OKTA_ORG_URL,
-    OKTA_API_TOKEN,
-    NEO4J_URI,
-    NEO4J_USER,
-    NEO4J_PASSWORD,
-    NEO4J_DATABASE,
-    OKTAGRAPH_LOG,
-];

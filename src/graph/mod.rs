@@ -99,7 +99,6 @@ impl GraphError {
 pub struct Graph {
     inner: Neo4rsGraph,
     pub config: Neo4jConfig,
-    retries: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The schedule for a statement that keeps failing with a transient error: up to 8 attempts, pausing
@@ -154,7 +153,7 @@ impl Graph {
             .build()
             .map_err(|e| GraphError::Config(e.to_string()))?;
         let inner = Neo4rsGraph::connect(neo_config).map_err(|e| classify(config, "connect", e))?;
-        let graph = Graph { inner, config: config.clone(), retries: Default::default() };
+        let graph = Graph { inner, config: config.clone() };
         // neo4rs connects lazily and retries transient failures for a minute; bound the first contact.
         match tokio::time::timeout(Duration::from_secs(20), graph.server_info()).await {
             Ok(r) => r.map(|_| graph),
@@ -208,7 +207,7 @@ impl Graph {
     /// `TransientError` (e.g. `DeadlockDetected` when two syncs lock the same shared node in opposite
     /// orders) is simply run again after a short jittered pause, up to [`TRANSIENT_ATTEMPTS`] times.
     pub async fn rows(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
-        retry_transient(context, &self.retries, transient_pause, || self.rows_once(q.clone(), context)).await
+        retry_transient(context, transient_pause, || self.rows_once(q.clone(), context)).await
     }
 
     async fn rows_once(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
@@ -222,11 +221,6 @@ impl Graph {
             }
         }
         Ok(out)
-    }
-
-    /// Statements run again after a transient error, since this `Graph` was connected (clones share it).
-    pub fn transient_retries(&self) -> u64 {
-        self.retries.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs a statement and streams its rows (for results too large to hold, e.g. exports).
@@ -252,10 +246,9 @@ impl Graph {
 }
 
 /// Runs `op` until it succeeds, fails with a non-transient error, or has failed [`TRANSIENT_ATTEMPTS`] times
-/// with a transient one, pausing `pause(attempt)` between attempts and counting each retry in `retries`.
+/// with a transient one, pausing `pause(attempt)` between attempts.
 async fn retry_transient<T, F, Fut>(
     context: &str,
-    retries: &std::sync::atomic::AtomicU64,
     pause: fn(u32) -> Duration,
     mut op: F,
 ) -> Result<T, GraphError>
@@ -268,7 +261,6 @@ where
         match op().await {
             Err(GraphError::Query { transient: true, message, .. }) if attempt < TRANSIENT_ATTEMPTS => {
                 let wait = pause(attempt);
-                retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 tracing::debug!(context, attempt, pause_ms = wait.as_millis() as u64, %message, "transient Neo4j error; running the statement again");
                 tokio::time::sleep(wait).await;
                 attempt += 1;
@@ -334,7 +326,7 @@ fn classify(config: &Neo4jConfig, context: &str, e: neo4rs::Error) -> GraphError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicU32, Ordering};
 
     fn err(transient: bool) -> GraphError {
         GraphError::Query { context: "t".into(), message: "Neo.TransientError.Transaction.DeadlockDetected".into(), transient }
@@ -358,21 +350,19 @@ mod tests {
     #[tokio::test]
     async fn a_deadlocked_statement_is_run_again_until_it_succeeds() {
         let calls = AtomicU32::new(0);
-        let retries = AtomicU64::new(0);
-        let r = retry_transient("t", &retries, no_pause, || async {
+        let r = retry_transient("t", no_pause, || async {
             let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
             if n < 3 { Err(err(true)) } else { Ok(n) }
         })
         .await;
         assert_eq!(r.unwrap(), 3);
-        assert_eq!(retries.load(Ordering::SeqCst), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 3, "two retries after the first attempt");
     }
 
     #[tokio::test]
     async fn other_errors_are_not_retried_and_retries_are_bounded() {
         let calls = AtomicU32::new(0);
-        let retries = AtomicU64::new(0);
-        let r: Result<(), _> = retry_transient("t", &retries, no_pause, || async {
+        let r: Result<(), _> = retry_transient("t", no_pause, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(err(false))
         })
@@ -381,7 +371,7 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
 
         calls.store(0, Ordering::SeqCst);
-        let r: Result<(), _> = retry_transient("t", &retries, no_pause, || async {
+        let r: Result<(), _> = retry_transient("t", no_pause, || async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(err(true))
         })

@@ -70,21 +70,34 @@ pub struct GraphWriter {
     edges: HashMap<&'static str, Buffer<RelKind>>,
     queries: HashMap<&'static str, String>,
     counts: WriteCounts,
-    statements: u64,
     concurrency: usize,
     /// Batches in flight: each answers its type, the rows sent and the statement's counts.
     inflight: JoinSet<BatchOutcome>,
-    /// Per type: whether it is a node type, and its batches in flight.
-    busy: HashMap<&'static str, (bool, usize)>,
+    /// Per type: its batches in flight.
+    busy: HashMap<&'static str, InFlight>,
     /// Rows in all buffers.
     buffered: usize,
+}
+
+/// Batches of one type in flight.
+#[derive(Debug, Clone, Copy)]
+struct InFlight {
+    /// Node batches may overlap each other; relationship batches wait for every node batch.
+    is_node: bool,
+    batches: usize,
 }
 
 /// Rows buffered over all types, in batches: past this the fullest buffer is written early.
 pub const BUFFER_BATCHES: usize = 3;
 
-/// What a batch in flight answers: its type, the rows sent, and the statement's counts.
-type BatchOutcome = (&'static str, u64, Result<Vec<u64>, GraphError>);
+/// What a batch in flight answers.
+struct BatchOutcome {
+    type_name: &'static str,
+    /// Rows sent.
+    sent: u64,
+    /// The statement's counts, in [`COLS`] order.
+    counts: Result<Vec<u64>, GraphError>,
+}
 
 const COLS: [&str; 5] = ["rows", "created", "updated", "unchanged", "undeleted"];
 
@@ -101,7 +114,6 @@ impl GraphWriter {
             edges: HashMap::new(),
             queries: HashMap::new(),
             counts: WriteCounts::new(),
-            statements: 0,
             concurrency,
             inflight: JoinSet::new(),
             busy: HashMap::new(),
@@ -214,7 +226,7 @@ impl GraphWriter {
         let rows = buf.take();
         self.buffered -= rows.len();
         // Every end node this batch may look for has been submitted; wait until those batches landed.
-        while self.busy.values().any(|(is_node, n)| *is_node && *n > 0) {
+        while self.busy.values().any(|b| b.is_node && b.batches > 0) {
             self.reap_one().await?;
         }
         self.submit(kind.type_name, false, rows, || cypher::upsert_edges(kind)).await
@@ -227,20 +239,20 @@ impl GraphWriter {
         if rows.is_empty() {
             return Ok(());
         }
-        while self.inflight.len() >= self.concurrency || (!is_node && self.busy.get(type_name).is_some_and(|b| b.1 > 0)) {
+        while self.inflight.len() >= self.concurrency || (!is_node && self.busy.get(type_name).is_some_and(|b| b.batches > 0)) {
             self.reap_one().await?;
         }
         let sent = rows.len() as u64;
         let text = self.queries.entry(type_name).or_insert_with(statement).clone();
         let graph = self.graph.clone();
         let now = self.now;
-        self.busy.entry(type_name).or_insert((is_node, 0)).1 += 1;
+        self.busy.entry(type_name).or_insert(InFlight { is_node, batches: 0 }).batches += 1;
         self.inflight.spawn(async move {
             let q = query_with(&text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", BoltType::from(now))]);
             let started = std::time::Instant::now();
             let c = graph.counts(q, &format!("upsert {type_name}"), &COLS).await;
             tracing::trace!(type_name, rows = sent, ms = started.elapsed().as_millis() as u64, "batch written");
-            (type_name, sent, c.map(|c| c.into_iter().map(|v| v.max(0) as u64).collect()))
+            BatchOutcome { type_name, sent, counts: c.map(|c| c.into_iter().map(|v| v.max(0) as u64).collect()) }
         });
         Ok(())
     }
@@ -255,7 +267,7 @@ impl GraphWriter {
             message: format!("a write task failed: {e}"),
             transient: false,
         });
-        let (type_name, sent, c) = match outcome.and_then(|(t, sent, r)| r.map(|c| (t, sent, c))) {
+        let (type_name, sent, c) = match outcome.and_then(|o| o.counts.map(|c| (o.type_name, o.sent, c))) {
             Ok(v) => v,
             Err(e) => {
                 while self.inflight.join_next().await.is_some() {}
@@ -264,9 +276,8 @@ impl GraphWriter {
             }
         };
         if let Some(b) = self.busy.get_mut(type_name) {
-            b.1 -= 1;
+            b.batches -= 1;
         }
-        self.statements += 1;
         let t = self.counts.entry(type_name.to_string()).or_default();
         t.created += c[1];
         t.updated += c[2];
@@ -283,11 +294,6 @@ impl GraphWriter {
     /// Counts so far, per `_type`.
     pub fn counts(&self) -> &WriteCounts {
         &self.counts
-    }
-
-    /// Statements run so far.
-    pub fn statements(&self) -> u64 {
-        self.statements
     }
 
     pub fn into_counts(self) -> WriteCounts {
