@@ -1,4 +1,4 @@
-// Hard-delete (SPEC §4 rule 7, `oktagraph purge`) one batch of soft-deleted nodes of an account that were
+// Hard-delete (docs/graph.md#purge, `oktagraph purge`) one batch of soft-deleted nodes of an account that were
 // swept before $before, with their relationships. Run until it returns fewer than $limit.
 MATCH (n:Deleted {_accountKey: $accountKey})
 WHERE n._deletedOn < $before

@@ -1,4 +1,4 @@
-// oktagraph schema (SPEC §1-§2). Applied by `oktagraph schema` and before every sync; every statement is
+// oktagraph schema (docs/graph.md#conventions, #entities). Applied by `oktagraph schema` and before every sync; every statement is
 // idempotent (IF NOT EXISTS). One uniqueness constraint on _key per node label, plus the indexes the
 // sweep (per-account scans) and the example queries (email lookups) need.
 

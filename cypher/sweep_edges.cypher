@@ -1,4 +1,4 @@
-// Soft-delete (SPEC §4 rules 3-4) one batch of an account's relationships of one type that this sync did
+// Soft-delete (docs/graph.md#sweep, #created-edges) one batch of an account's relationships of one type that this sync did
 // not see. Generated per type ({{FROM}}, {{CLASS}}, {{TO}}, and {{WINDOW}}, which for System Log edges
 // keeps those whose event is older than this sync's log window: their evidence has aged out).
 // Parameters: $accountKey, $seenSince (see sweep_nodes.cypher), $now, $limit, $windowStart.

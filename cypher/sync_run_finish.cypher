@@ -1,4 +1,4 @@
-// Completes a sync's run record with its outcome and counts (SPEC §4 rule 8).
+// Completes a sync's run record with its outcome and counts (docs/graph.md#sync-runs).
 MATCH (r:SyncRun {_key: $runKey})
 SET r += $props
 RETURN r._key AS key

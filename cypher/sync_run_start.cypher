@@ -1,4 +1,4 @@
-// Records the start of a sync (SPEC §4 rule 8). The account node is MERGEd so the run has a parent even
+// Records the start of a sync (docs/graph.md#sync-runs). The account node is MERGEd so the run has a parent even
 // when the account step later fails; a run left `running` was interrupted before it could finish.
 MERGE (a:okta_account {_key: $accountKey})
 ON CREATE SET a._type = 'okta_account', a._class = ['Account'], a:Account, a._accountKey = $accountKey,

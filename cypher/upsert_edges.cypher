@@ -1,4 +1,4 @@
-// Upsert one batch of relationships of one type (SPEC §3, §4 rule 1). Generated per type: {{FROM}} and
+// Upsert one batch of relationships of one type (docs/graph.md#relationships, #upsert). Generated per type: {{FROM}} and
 // {{TO}} are the end nodes' type labels, {{CLASS}} the relationship type. At most one relationship of a
 // class links a pair of nodes, so the MERGE is on the pattern; the edge's _key is a property.
 // Parameters: $rows = [{from, to, hash, props}], $now. Rows whose end nodes do not exist are not written

@@ -1,4 +1,4 @@
-// Upsert one batch of nodes of one type (SPEC §4 rule 1). oktagraph generates one statement per type from
+// Upsert one batch of nodes of one type (docs/graph.md#upsert). oktagraph generates one statement per type from
 // this template: {{TYPE}} is the type label (the one with the _key constraint), {{CLASSES}} its class
 // labels (e.g. :User), and {{SET}} is `=` (the node is oktagraph's: properties replaced, so attributes
 // removed in Okta disappear) or `+=` (a shared node, e.g. aws_iam_role, that other tools may also own).

@@ -1,4 +1,4 @@
-//! Exit codes (SPEC §5) and the one error type the command line turns into them.
+//! Exit codes (README.md#commands) and the one error type the command line turns into them.
 
 /// The process exit codes scripts can rely on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

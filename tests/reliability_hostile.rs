@@ -93,7 +93,7 @@ async fn hostile_values_are_stored_verbatim_or_skipped_and_never_break_the_run()
         Some(neo4rs::BoltType::List(l)) => assert_eq!(l.value.len(), 10_000),
         other => panic!("manyValues: {other:?}"),
     }
-    assert!(!p.contains_key("deepObject"), "nested objects are skipped (SPEC: primitives and lists of primitives)");
+    assert!(!p.contains_key("deepObject"), "nested objects are skipped (docs/graph.md#conventions: primitives and lists of primitives)");
     match p.get("mixedList") {
         Some(neo4rs::BoltType::List(l)) => assert_eq!(l.value.len(), 3, "a mixed list is kept as text items"),
         other => panic!("mixedList: {other:?}"),

@@ -1,5 +1,5 @@
 //! Issue #7, bad input: each case gives one line naming the problem, a documented non-zero exit code
-//! (SPEC §5: 2 usage/configuration, 3 cannot reach or authenticate), no panic, and no graph write.
+//! (README.md#commands: 2 usage/configuration, 3 cannot reach or authenticate), no panic, and no graph write.
 //! Also: TLS Neo4j schemes are accepted, and a TLS failure against the plain local server is a clear exit 3.
 
 use crate::util;

@@ -1,6 +1,6 @@
 //! Issue #7, secrets: the Okta token, the OAuth private key (and the access tokens it buys) and the Neo4j
 //! password never appear in logs at any level (dependencies' trace logs included), errors, the run record,
-//! SyncRun nodes or exports; and nothing secret from Okta is stored (SPEC §1).
+//! SyncRun nodes or exports; and nothing secret from Okta is stored (docs/graph.md#secrets).
 
 use crate::util;
 use oktagraph::sync::RunStatus;

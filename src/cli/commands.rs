@@ -44,7 +44,7 @@ fn config_error(e: config::ConfigError) -> CliError {
     CliError::new(ExitCode::Usage, e.to_string())
 }
 
-/// Resolves flags, environment and the config file into settings (SPEC §5 precedence: flags win).
+/// Resolves flags, environment and the config file into settings (README.md#configuration: flags win).
 ///
 /// Only `sync` reads the accounts' Okta credentials (`okta_credentials`): the commands that only talk to
 /// Neo4j must work for an analyst who has the config file but not the tokens.

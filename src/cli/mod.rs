@@ -11,7 +11,7 @@ mod progress;
 
 pub use args::{Cli, Command, GlobalArgs};
 
-/// The process exit code a finished sync maps to (SPEC §5).
+/// The process exit code a finished sync maps to (README.md#commands).
 pub fn exit_code_of(summary: &crate::sync::SyncSummary) -> i32 {
     commands::exit_code(summary) as i32
 }

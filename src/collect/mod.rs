@@ -67,7 +67,7 @@ pub struct CollectOptions {
     /// The sync's time; the System Log window is the 90 days before it.
     pub now: DateTime<FixedOffset>,
     /// The account node's current properties in the graph: what the token cannot read this time (support
-    /// status, org settings) is carried over from here instead of being erased (SPEC §4 rule 5).
+    /// status, org settings) is carried over from here instead of being erased (docs/graph.md#permissions).
     pub previous_account: crate::model::Props,
 }
 

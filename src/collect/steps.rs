@@ -1,4 +1,4 @@
-//! The sync steps declared as data (SPEC §4 rule 2): what each depends on and which types it produces, so
+//! The sync steps declared as data (docs/graph.md#steps): what each depends on and which types it produces, so
 //! the sweep knows exactly what an incomplete step protects.
 
 use crate::model::kinds::{self, NodeKind, RelKind};
@@ -27,7 +27,7 @@ pub struct StepDef {
     pub depends_on: &'static [StepId],
     pub nodes: &'static [&'static NodeKind],
     pub edges: &'static [&'static RelKind],
-    /// Needs more than a read-only admin: a 403 is a warning, not a failure (SPEC §4 rule 5).
+    /// Needs more than a read-only admin: a 403 is a warning, not a failure (docs/graph.md#permissions).
     pub privileged: bool,
 }
 

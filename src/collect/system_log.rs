@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use futures::StreamExt;
 use serde_json::Value;
 
-/// System Log retention (SPEC §4 rule 4).
+/// System Log retention (docs/graph.md#created-edges).
 pub(crate) const LOG_WINDOW_DAYS: i64 = 90;
 
 /// `GET /api/v1/logs` page size: Okta's documented maximum, 1,000 (default 100; System Log API), so 90

@@ -1,6 +1,6 @@
 //! Every environment variable oktagraph reads, as a named constant.
 //!
-//! SPEC §5 makes these names a contract with scripts, so they live in one place and nothing else spells
+//! README.md#configuration makes these names a contract with scripts, so they live in one place and nothing else spells
 //! them out. Values are read through the injected lookup passed to [`super::load`], never directly, so
 //! tests can supply a map instead of mutating the process environment.
 

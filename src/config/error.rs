@@ -107,7 +107,7 @@ impl fmt::Display for SecretSource {
 
 /// Everything that can go wrong turning CLI flags, environment and `oktagraph.toml` into [`super::Settings`].
 ///
-/// All of these are usage or configuration errors: [`ConfigError::exit_code`] is 2 (SPEC §5).
+/// All of these are usage or configuration errors: [`ConfigError::exit_code`] is 2 (README.md#commands).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -359,7 +359,7 @@ fn available_accounts(names: &[String]) -> String {
 }
 
 impl ConfigError {
-    /// Process exit code for this error: always 2, "usage or configuration error" (SPEC §5).
+    /// Process exit code for this error: always 2, "usage or configuration error" (README.md#commands).
     pub fn exit_code(&self) -> i32 {
         2
     }

@@ -8,11 +8,11 @@ use secrecy::SecretString;
 
 use super::ConfigError;
 
-/// Default Neo4j URI (SPEC §5).
+/// Default Neo4j URI (README.md#configuration).
 pub const DEFAULT_NEO4J_URI: &str = "bolt://127.0.0.1:7687";
-/// Default Neo4j user (SPEC §5).
+/// Default Neo4j user (README.md#configuration).
 pub const DEFAULT_NEO4J_USER: &str = "neo4j";
-/// Default Neo4j database (SPEC §5): the graph module's.
+/// Default Neo4j database (README.md#configuration): the graph module's.
 pub use crate::graph::DEFAULT_DATABASE as DEFAULT_NEO4J_DATABASE;
 /// Writer defaults and bounds: the graph module's, which owns the writer.
 pub use crate::graph::{DEFAULT_BATCH_SIZE, DEFAULT_WRITE_CONCURRENCY, MAX_BATCH_SIZE, MAX_WRITE_CONCURRENCY};

@@ -23,7 +23,7 @@ use neo4rs::{BoltType, ConfigBuilder, Graph as Neo4rsGraph, Query};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
-/// Database used when none is configured (SPEC §5).
+/// Database used when none is configured (README.md#configuration).
 pub const DEFAULT_DATABASE: &str = "neo4j";
 /// Default rows per `UNWIND` statement.
 pub const DEFAULT_BATCH_SIZE: usize = 2000;

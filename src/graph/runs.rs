@@ -1,4 +1,4 @@
-//! `SyncRun` records (SPEC §4 rule 8): one per sync, linked from its account, created when the sync starts
+//! `SyncRun` records (docs/graph.md#sync-runs): one per sync, linked from its account, created when the sync starts
 //! (status `running`, so a run that was killed stays visible as such) and completed when it ends.
 
 use super::{cypher, query_with, Graph, GraphError, TypeCounts, WriteCounts};

@@ -1,4 +1,4 @@
-//! The soft-delete sweep (SPEC §4 rules 3–6) and the user-requested purge (rule 7).
+//! The soft-delete sweep (docs/graph.md#sweep) and the user-requested purge (docs/graph.md#purge).
 
 use super::{cypher, query_with, Graph, GraphError, WriteCounts};
 use crate::model::{NodeKind, RelKind};

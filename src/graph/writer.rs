@@ -1,4 +1,4 @@
-//! The one generic batched writer: records of any kind in, `UNWIND` MERGE batches out (SPEC §4 rule 1).
+//! The one generic batched writer: records of any kind in, `UNWIND` MERGE batches out (docs/graph.md#upsert).
 //!
 //! Records are buffered per kind and written in batches of `batch_size`. Before any relationship batch is
 //! written, every buffered node is written first and every node batch in flight has landed, so an edge never

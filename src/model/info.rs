@@ -87,7 +87,7 @@ impl AppInfo {
 
 /// Carries over from the account node's `previous` properties what this sync could not read (the org
 /// settings when `org_read` is false, the support status when `support_read` is false), instead of erasing
-/// it (SPEC §4 rule 5).
+/// it (docs/graph.md#permissions).
 pub(crate) fn carry_over_unread(account: &mut NodeRecord, org_read: bool, support_read: bool, previous: &Props) {
     debug_assert!(account.kind == &kinds::ACCOUNT);
     let unread = [(org_read, ORG_PROPS), (support_read, SUPPORT_PROPS)];

@@ -1,4 +1,4 @@
-//! The graph contract (SPEC §2–§3) as data: every node type and relationship type, with the labels,
+//! The graph contract (docs/graph.md#entities, #relationships) as data: every node type and relationship type, with the labels,
 //! ownership and sweep rules the generic writer and sweep are generated from. Nothing else in the crate
 //! names a label or relationship class by hand.
 
@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn spec_relationships_are_all_declared() {
-        // SPEC §3, one line per (source, class, target) triple.
+        // docs/graph.md#relationships, one line per (source, class, target) triple.
         let spec = [
             ("okta_account", "HAS", "okta_application"),
             ("okta_account", "HAS", "okta_user_group"),

@@ -5,7 +5,7 @@ use super::value::{json_to_prop, parse_okta_time, Prop, Props};
 use super::{AppInfo, Context, EdgeRecord, NodeRecord, Records};
 use serde_json::Value;
 
-/// Profile attributes never stored: SPEC §1 forbids phone numbers, and these carry them.
+/// Profile attributes never stored: docs/graph.md#secrets forbids phone numbers, and these carry them.
 fn is_secret_profile_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     k.contains("phone") || k.contains("password") || k.contains("secret") || k.contains("recovery")
@@ -45,7 +45,7 @@ fn put_time(props: &mut Props, key: &str, v: &Value, path: &[&str]) {
     put(props, key, s(v, path).and_then(parse_okta_time).map(Prop::DateTime));
 }
 
-/// Starts a node with the properties every node carries (SPEC §1).
+/// Starts a node with the properties every node carries (docs/graph.md#common-properties).
 fn node(ctx: &Context, kind: &'static NodeKind, key: String) -> NodeRecord {
     let mut props = Props::new();
     base_props(ctx, kind, &mut props);
@@ -85,7 +85,7 @@ fn finish_names(n: &mut NodeRecord, name: Option<String>, display: Option<String
     n.props.insert("displayName".into(), display.into());
 }
 
-/// Starts an edge with the properties every relationship carries (SPEC §3).
+/// Starts an edge with the properties every relationship carries (docs/graph.md#relationships).
 pub fn edge(ctx: &Context, kind: &'static RelKind, from: &str, to: &str) -> EdgeRecord {
     let mut props = Props::new();
     props.insert("_type".into(), kind.type_name.into());
@@ -144,7 +144,7 @@ pub fn services(ctx: &Context) -> Records {
     out
 }
 
-/// `userType` values that mark a user as not a person (SPEC §3, IS).
+/// `userType` values that mark a user as not a person (docs/graph.md#relationships, IS).
 fn is_non_person(user_type: Option<&str>) -> bool {
     matches!(user_type.map(|t| t.trim().to_ascii_lowercase()).as_deref(), Some("generic" | "service" | "bot"))
 }
@@ -438,7 +438,7 @@ pub fn app_group(ctx: &Context, app: &AppInfo, group_kind: &'static NodeKind, ag
 }
 
 /// One enrolled factor of a user: the `mfa_device` node and the user's ASSIGNED edge. Only the profile
-/// fields SPEC §2 names are kept (no phone numbers, shared secrets or questions).
+/// fields docs/graph.md#entity-properties names are kept (no phone numbers, shared secrets or questions).
 pub fn factor(ctx: &Context, user_id: &str, f: &Value) -> Option<Records> {
     let id = s(f, &["id"])?;
     let mut n = node(ctx, &kinds::MFA_DEVICE, id.to_string());

@@ -1,4 +1,4 @@
-//! Pure mapping from Okta JSON to graph records (SPEC §2–§3). No I/O and no clock: the [`Context`] carries
+//! Pure mapping from Okta JSON to graph records (docs/graph.md#entities, #relationships). No I/O and no clock: the [`Context`] carries
 //! the account and the sync's time, so every function here is deterministic and unit-tested on real-shaped
 //! JSON (nulls, missing fields, custom profile attributes).
 
@@ -34,7 +34,7 @@ pub struct EdgeRecord {
 }
 
 impl EdgeRecord {
-    /// `<from _key>|<class>|<to _key>` (SPEC §3).
+    /// `<from _key>|<class>|<to _key>` (docs/graph.md#relationships).
     pub fn key(&self) -> String {
         format!("{}|{}|{}", self.from, self.kind.class, self.to)
     }

@@ -1,5 +1,5 @@
 //! One sync of one account: collect from Okta, write to Neo4j, sweep what a complete step no longer saw,
-//! and record the run (SPEC §4). The CLI runs this once per account, or on a schedule.
+//! and record the run (docs/graph.md#sync-rules). The CLI runs this once per account, or on a schedule.
 
 use crate::collect::{self, CollectOptions, Collector, Reporter, StepId, StepOutcome, STEPS};
 use crate::graph::lock::{self, Acquired, HeldLock, LockHolder};
@@ -52,7 +52,7 @@ impl AccountJob {
     }
 }
 
-/// How a sync ended (SPEC §4 rule 8).
+/// How a sync ended (docs/graph.md#sync-runs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
     Success,
