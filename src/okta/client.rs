@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::stream::{self, Stream, TryStreamExt};
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, LINK};
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION};
 use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use url::Url;
@@ -22,7 +22,7 @@ use super::limits::{
     bucket_for_path, now_epoch_ms, wait_after_429, Bucket, Limiter, RateLimitHeaders,
 };
 use super::org_url::{normalize_org_url, OrgUrl};
-use super::page::{next_link, parse_link_header, resolve_next, BodyPage};
+use super::page::{resolve_next, BodyPage, HeaderPaged, Page};
 use super::retry::{backoff, retry_delay, Failure, RetryPolicy};
 use super::stats::{ClientStats, Stats};
 
@@ -159,20 +159,7 @@ impl OktaClient {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let inner = self.inner.clone();
-        let start = Next::start(inner.url_for(path_and_query));
-        stream::try_unfold((inner, start), |(inner, next)| async move {
-            let url = match next {
-                Next::Done => return Ok(None),
-                Next::Fail(e) => return Err(e),
-                Next::Url(url) => url,
-            };
-            let (items, headers) = inner.get::<Vec<T>>(&url).await?;
-            let links =
-                parse_link_header(headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()));
-            let next = inner.follow(&url, next_link(&links), items.is_empty());
-            Ok(Some((items, (inner, next))))
-        })
+        self.pages::<HeaderPaged<T>>(path_and_query)
     }
 
     /// Every item of a list paged in the body: `{"value":[...],"_links":{"next":{"href":...}}}`
@@ -184,6 +171,16 @@ impl OktaClient {
     where
         T: DeserializeOwned + Send + 'static,
     {
+        self.pages::<BodyPage<T>>(path_and_query)
+            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// The page loop both paging styles share: fetch, split into items and `next`, follow.
+    fn pages<P>(&self, path_and_query: &str) -> impl Stream<Item = Result<Vec<P::Item>, OktaError>> + Send + 'static
+    where
+        P: Page + Send + 'static,
+    {
         let inner = self.inner.clone();
         let start = Next::start(inner.url_for(path_and_query));
         stream::try_unfold((inner, start), |(inner, next)| async move {
@@ -192,13 +189,11 @@ impl OktaClient {
                 Next::Fail(e) => return Err(e),
                 Next::Url(url) => url,
             };
-            let (page, _) = inner.get::<BodyPage<T>>(&url).await?;
-            let href = page.links.and_then(|l| l.next).map(|n| n.href);
-            let next = inner.follow(&url, href.as_deref(), page.value.is_empty());
-            Ok(Some((page.value, (inner, next))))
+            let (page, headers) = inner.get::<P>(&url).await?;
+            let (items, href) = page.split(&headers);
+            let next = inner.follow(&url, href.as_deref(), items.is_empty());
+            Ok(Some((items, (inner, next))))
         })
-        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-        .try_flatten()
     }
 
     /// A snapshot of the call counters.

@@ -1,6 +1,7 @@
 //! Pagination: the pure `Link` header parser, the body-paged envelope, and the same-origin rule
 //! for following `next` links.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use url::Url;
 
@@ -84,6 +85,32 @@ pub fn resolve_next(current: &Url, link: &str) -> Result<Url, String> {
         return Err(next.to_string());
     }
     Ok(next)
+}
+
+/// One page of an Okta list, in either paging style: its items and the `next` link, if any.
+pub(crate) trait Page: DeserializeOwned {
+    type Item: Send + 'static;
+    fn split(self, headers: &reqwest::header::HeaderMap) -> (Vec<Self::Item>, Option<String>);
+}
+
+/// A list paged with `Link: <...>; rel="next"` headers: the body is the array of items.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct HeaderPaged<T>(pub Vec<T>);
+
+impl<T: DeserializeOwned + Send + 'static> Page for HeaderPaged<T> {
+    type Item = T;
+    fn split(self, headers: &reqwest::header::HeaderMap) -> (Vec<T>, Option<String>) {
+        let links = parse_link_header(headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()));
+        (self.0, next_link(&links).map(str::to_string))
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Page for BodyPage<T> {
+    type Item = T;
+    fn split(self, _headers: &reqwest::header::HeaderMap) -> (Vec<T>, Option<String>) {
+        (self.value, self.links.and_then(|l| l.next).map(|n| n.href))
+    }
 }
 
 /// The envelope of body-paged lists such as `/api/v1/iam/assignees/users`.
