@@ -1,38 +1,37 @@
-//! `oktagraph demo`: the simulator in-process on a fixed port, synced into the configured Neo4j.
+//! `oktagraph demo`: the simulator in-process on a fixed port (started by the binary, see [`Tools`]),
+//! synced into the configured Neo4j.
 
 use super::args::{DemoArgs, GlobalArgs};
 use super::commands::{neo4j_config, settings, sync_once};
+use super::tools::Tools;
 use crate::error::{CliError, ExitCode};
 use crate::graph::Graph;
 use crate::okta::Credentials;
-use crate::sim::{Org, OrgSpec, SimOptions, SimServer};
 use crate::sync::AccountJob;
-use secrecy::SecretString;
 
-pub async fn run(g: &GlobalArgs, args: &DemoArgs) -> Result<ExitCode, CliError> {
+/// What to try in the Neo4j Browser afterwards, one statement per line.
+const TRY_QUERIES: &str = include_str!("../../cypher/demo_queries.cypher");
+
+pub async fn run(g: &GlobalArgs, args: &DemoArgs, tools: &impl Tools) -> Result<ExitCode, CliError> {
     let s = settings(g, None)?;
     let graph = Graph::connect(&neo4j_config(&s)?).await?;
-    let base = format!("http://127.0.0.1:{}", args.port);
-    let org = Org::generate(&OrgSpec { users: args.users, seed: args.seed }, &base);
-    // Real rate limits, on a 1-second window so the demo is quick.
-    let opts = SimOptions { port: args.port, time_scale: 60.0, ..SimOptions::default() };
-    let server = SimServer::start(org, opts).await.map_err(|e| {
+    let org = tools.start_demo_org(args).await.map_err(|e| {
         CliError::usage(format!("cannot start the simulator on 127.0.0.1:{}: {e} (choose another with --port)", args.port))
     })?;
-    println!("simulated Okta org with {} users at {}", args.users, server.base_url());
-    let mut job = AccountJob::new(&server.base_url(), Credentials::Ssws(SecretString::from(server.super_admin_token())));
+    println!("simulated Okta org with {} users at {}", args.users, org.base_url);
+    let mut job = AccountJob::new(&org.base_url, Credentials::Ssws(org.token));
     job.name = Some("demo".into());
     job.description = Some("oktagraph demo: a simulated Okta org".into());
     job.tag_with_account_name = true;
     let cancel = super::commands::cancel_on_signals();
     let code = sync_once(&graph, &job, cancel, None).await;
     // Bounded: a client connection kept alive must not hold the demo open.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server.shutdown()).await;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), org.shutdown).await;
     let browser = browser_url(&s.neo4j.uri);
     println!("\nOpen the Neo4j Browser at {browser} (user {}), then try:", s.neo4j.user);
-    println!("  MATCH (a:okta_account)-[:HAS]->(n) RETURN a, n LIMIT 100");
-    println!("  MATCH (u:User) WHERE NOT (u)-[:IS]->(:Person) RETURN u.login, u.userType");
-    println!("  MATCH p=(r:okta_rule)-[:MANAGES]->(:UserGroup)-[:HAS]->(:okta_user) RETURN p LIMIT 50");
+    for query in TRY_QUERIES.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("//")) {
+        println!("  {}", query.trim_end_matches(';'));
+    }
     println!("Or: oktagraph query --list");
     Ok(code)
 }

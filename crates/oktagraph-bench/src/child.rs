@@ -2,10 +2,11 @@
 //! The parent re-runs the same executable with `--child-sync <org url>`; the token travels in the
 //! environment, never on the command line. The child prints one `OKTAGRAPH_BENCH_CHILD <json>` line.
 
-use crate::collect::Silent;
-use crate::graph::{Graph, Neo4jConfig};
-use crate::okta::{Bucket, Credentials};
-use crate::sync::{sync_account, AccountJob};
+use oktagraph::collect::Silent;
+use oktagraph::graph::{Graph, Neo4jConfig};
+use oktagraph::okta::{Bucket, Credentials};
+use oktagraph::cli::BenchArgs;
+use oktagraph::sync::{sync_account, AccountJob};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,7 +24,7 @@ pub struct BucketFig {
 }
 
 /// A child sync's counts per type: the writer's own type, sent as JSON.
-pub use crate::graph::TypeCounts as CountFig;
+pub use oktagraph::graph::TypeCounts as CountFig;
 
 /// What one child sync reports.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -102,7 +103,7 @@ fn child_command() -> anyhow::Result<std::process::Command> {
 }
 
 /// Parent side: runs one sync in a child process and returns its report and the child's wall time.
-pub async fn sync_in_child(org_url: &str, token: &str, args: &super::BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
+pub async fn sync_in_child(org_url: &str, token: &str, args: &BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
     let mut cmd = child_command()?;
     // The writer settings of this run carry over to the child's sync.
     if let Some(b) = args.batch_size {

@@ -1,8 +1,8 @@
 //! Database side of the benchmark: fingerprints of one account's data (to prove a no-change re-sync
 //! changed nothing), object counts, and clean-up of the data a benchmark account wrote.
 
-use crate::graph::{query_with, Graph};
-use crate::model::kinds::{NODE_KINDS, REL_KINDS};
+use oktagraph::graph::{query_with, Graph};
+use oktagraph::model::kinds::{NODE_KINDS, REL_KINDS};
 use chrono::{DateTime, FixedOffset};
 use neo4rs::BoltType;
 use std::collections::hash_map::DefaultHasher;

@@ -3,12 +3,12 @@
 //! them touches another's nodes or anybody else's data.
 
 use super::db;
-use crate::collect::{CollectOptions, Collector, Silent, STEPS};
-use crate::graph::{props_to_bolt, query_with, Graph, GraphWriter};
-use crate::model::{Context, EdgeRecord, NodeRecord, Props, Records};
-use crate::okta::Credentials;
-use crate::sim::{Org, OrgSpec, SimOptions, SimServer};
-use crate::sync::{okta_client, AccountJob};
+use oktagraph::collect::{CollectOptions, Collector, Silent, STEPS};
+use oktagraph::graph::{props_to_bolt, query_with, Graph, GraphWriter};
+use oktagraph::model::{Context, EdgeRecord, NodeRecord, Props, Records};
+use oktagraph::okta::Credentials;
+use okta_sim::{Org, OrgSpec, SimOptions, SimServer};
+use oktagraph::sync::{okta_client, AccountJob};
 use chrono::{DateTime, FixedOffset, Utc};
 use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
 use secrecy::SecretString;
@@ -215,14 +215,14 @@ async fn whole_list(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
     let now = now();
     let started = Instant::now();
     let total = (nodes.len() + edges.len()) as u64;
-    let mut by_node: BTreeMap<&'static str, (Vec<BoltType>, &'static crate::model::NodeKind)> = BTreeMap::new();
+    let mut by_node: BTreeMap<&'static str, (Vec<BoltType>, &'static oktagraph::model::NodeKind)> = BTreeMap::new();
     for n in nodes {
         let mut row = BoltMap::with_capacity(2);
         row.put(BoltString::new("key"), BoltType::String(BoltString::new(&n.key)));
         row.put(BoltString::new("props"), props_to_bolt(&n.props));
         by_node.entry(n.kind.type_name).or_insert_with(|| (Vec::new(), n.kind)).0.push(BoltType::Map(row));
     }
-    let mut by_edge: BTreeMap<&'static str, (Vec<BoltType>, &'static crate::model::RelKind)> = BTreeMap::new();
+    let mut by_edge: BTreeMap<&'static str, (Vec<BoltType>, &'static oktagraph::model::RelKind)> = BTreeMap::new();
     for e in edges {
         let mut row = BoltMap::with_capacity(3);
         row.put(BoltString::new("from"), BoltType::String(BoltString::new(&e.from)));
