@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
 /// Properties the writer moves on every sync by design; everything else must stay put on a no-change re-sync.
-pub const BOOKKEEPING: &[&str] = &["_lastSeenOn"];
+pub(crate) const BOOKKEEPING: &[&str] = &["_lastSeenOn"];
 
 /// `"<_type>|<_key>"` → hash of labels and every property except the bookkeeping ones.
-pub type Fingerprint = HashMap<String, u64>;
+pub(crate) type Fingerprint = HashMap<String, u64>;
 
 fn hash_props(h: &mut DefaultHasher, props: &BoltType) {
     if let BoltType::Map(m) = props {
@@ -49,7 +49,7 @@ async fn collect_into(graph: &Graph, fp: &mut Fingerprint, type_name: &str, text
 
 /// Every node and relationship an account owns (shared employee / AWS role nodes reached from it included),
 /// hashed without the bookkeeping properties. `SyncRun` nodes are not included: each sync adds one by design.
-pub async fn fingerprint(graph: &Graph, account_key: &str) -> anyhow::Result<(Fingerprint, Fingerprint)> {
+pub(crate) async fn fingerprint(graph: &Graph, account_key: &str) -> anyhow::Result<(Fingerprint, Fingerprint)> {
     let mut nodes = Fingerprint::new();
     let mut rels = Fingerprint::new();
     for k in NODE_KINDS.iter().filter(|k| k.account_scoped) {
@@ -84,17 +84,17 @@ pub async fn fingerprint(graph: &Graph, account_key: &str) -> anyhow::Result<(Fi
 
 /// How two fingerprints differ.
 #[derive(Debug, Default, Clone)]
-pub struct FpDiff {
-    pub total_before: usize,
-    pub created: usize,
-    pub removed: usize,
+pub(crate) struct FpDiff {
+    pub(crate) total_before: usize,
+    pub(crate) created: usize,
+    pub(crate) removed: usize,
     /// Objects whose labels or non-bookkeeping properties changed.
-    pub changed: usize,
+    pub(crate) changed: usize,
     /// Changed/created/removed objects per `_type`.
-    pub by_type: BTreeMap<String, usize>,
+    pub(crate) by_type: BTreeMap<String, usize>,
 }
 
-pub fn diff(before: &Fingerprint, after: &Fingerprint) -> FpDiff {
+pub(crate) fn diff(before: &Fingerprint, after: &Fingerprint) -> FpDiff {
     let mut d = FpDiff { total_before: before.len(), ..Default::default() };
     let ty = |k: &str| k.split('|').next().unwrap_or_default().to_string();
     for (k, h) in after {
@@ -120,7 +120,7 @@ pub fn diff(before: &Fingerprint, after: &Fingerprint) -> FpDiff {
 }
 
 /// Nodes (account-scoped) and relationships of an account, counted in the database.
-pub async fn count_account(graph: &Graph, account_key: &str) -> anyhow::Result<(i64, i64)> {
+pub(crate) async fn count_account(graph: &Graph, account_key: &str) -> anyhow::Result<(i64, i64)> {
     let mut nodes = 0;
     let mut rels = 0;
     for k in NODE_KINDS.iter().filter(|k| k.account_scoped) {
@@ -166,7 +166,7 @@ async fn delete_loop(graph: &Graph, text: &str, params: Vec<(&str, BoltType)>) -
 /// Deletes everything a benchmark account wrote: its nodes (with their relationships), its run records, and
 /// the shared employee / AWS role nodes it linked to that were first seen after `since` and are now orphans.
 /// Nothing of any other account is touched.
-pub async fn delete_account(graph: &Graph, account_key: &str, since: DateTime<FixedOffset>) -> anyhow::Result<i64> {
+pub(crate) async fn delete_account(graph: &Graph, account_key: &str, since: DateTime<FixedOffset>) -> anyhow::Result<i64> {
     // Shared nodes this account may have created, remembered before their links go.
     let mut shared: Vec<(&str, Vec<String>)> = Vec::new();
     for r in REL_KINDS.iter().filter(|r| !r.to.account_scoped) {
@@ -214,7 +214,7 @@ pub async fn delete_account(graph: &Graph, account_key: &str, since: DateTime<Fi
 
 /// Deletes shared nodes (employee, aws_iam_role) whose `_key` starts with `prefix` (the write comparison
 /// gives every key a unique prefix, so nothing another tool wrote can match).
-pub async fn delete_prefixed_shared(graph: &Graph, prefix: &str) -> anyhow::Result<i64> {
+pub(crate) async fn delete_prefixed_shared(graph: &Graph, prefix: &str) -> anyhow::Result<i64> {
     let mut deleted = 0;
     for k in NODE_KINDS.iter().filter(|k| !k.account_scoped) {
         let text = format!("MATCH (n:{}) WHERE n._key STARTS WITH $p WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n", k.type_name);

@@ -22,41 +22,41 @@ use child::ChildReport;
 
 /// The figures of one sync scenario.
 #[derive(Debug, Clone)]
-pub struct ScenarioResult {
-    pub name: String,
-    pub users: usize,
-    pub apps: usize,
-    pub groups: usize,
-    pub time_scale: f64,
+pub(crate) struct ScenarioResult {
+    pub(crate) name: String,
+    pub(crate) users: usize,
+    pub(crate) apps: usize,
+    pub(crate) groups: usize,
+    pub(crate) time_scale: f64,
     /// The sync's `rate_limit_share`, which the bound assumes.
-    pub rate_limit_share: f64,
-    pub first: ChildReport,
-    pub first_wall: f64,
-    pub sim_first: SimStats,
+    pub(crate) rate_limit_share: f64,
+    pub(crate) first: ChildReport,
+    pub(crate) first_wall: f64,
+    pub(crate) sim_first: SimStats,
     /// max over buckets of calls ÷ (the sync's share of the per-token limit per window), in seconds.
-    pub bound_seconds: f64,
-    pub bound_bucket: String,
+    pub(crate) bound_seconds: f64,
+    pub(crate) bound_bucket: String,
     /// The same with the whole per-token limit (what the simulator would allow a greedy client).
-    pub hard_bound_seconds: f64,
-    pub resync: Option<Resync>,
+    pub(crate) hard_bound_seconds: f64,
+    pub(crate) resync: Option<Resync>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Resync {
-    pub report: ChildReport,
-    pub nodes: db::FpDiff,
-    pub rels: db::FpDiff,
-    pub sim: SimStats,
+pub(crate) struct Resync {
+    pub(crate) report: ChildReport,
+    pub(crate) nodes: db::FpDiff,
+    pub(crate) rels: db::FpDiff,
+    pub(crate) sim: SimStats,
 }
 
 impl ScenarioResult {
-    pub fn formula(&self) -> f64 {
+    pub(crate) fn formula(&self) -> f64 {
         self.users as f64 / 200.0 + 2.0 * self.users as f64 + 1.0 + 2.0 * self.apps as f64
     }
-    pub fn calls(&self) -> u64 {
+    pub(crate) fn calls(&self) -> u64 {
         self.first.buckets.values().map(|b| b.requests).sum()
     }
-    pub fn rate_limited(&self) -> u64 {
+    pub(crate) fn rate_limited(&self) -> u64 {
         self.first.buckets.values().map(|b| b.rate_limited).sum()
     }
 }

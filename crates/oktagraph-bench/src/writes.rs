@@ -17,15 +17,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Every record one sync of an org produces, de-duplicated by (type, key).
-pub struct Captured {
-    pub nodes: Vec<NodeRecord>,
-    pub edges: Vec<EdgeRecord>,
-    pub account_key: String,
-    pub collect_seconds: f64,
+pub(crate) struct Captured {
+    pub(crate) nodes: Vec<NodeRecord>,
+    pub(crate) edges: Vec<EdgeRecord>,
+    pub(crate) account_key: String,
+    pub(crate) collect_seconds: f64,
 }
 
 /// Collects an org from the simulator (rate limits off) exactly as a sync would, keeping the records.
-pub async fn capture(users: usize, seed: u64) -> anyhow::Result<Captured> {
+pub(crate) async fn capture(users: usize, seed: u64) -> anyhow::Result<Captured> {
     let org = Org::generate(&OrgSpec { users, seed }, "http://127.0.0.1:0");
     let opts = SimOptions { rate_limits: false, concurrency_limit: 10_000, ..SimOptions::default() };
     let server = SimServer::start(org, opts).await?;
@@ -111,21 +111,21 @@ fn rekey(c: &Captured, prefix: &str) -> (Vec<NodeRecord>, Vec<EdgeRecord>, Strin
 
 /// One method's result.
 #[derive(Debug, Clone)]
-pub struct WriteResult {
-    pub method: &'static str,
-    pub how: String,
+pub(crate) struct WriteResult {
+    pub(crate) method: &'static str,
+    pub(crate) how: String,
     /// Objects (nodes + relationships) written in the timed part.
-    pub objects: u64,
-    pub seconds: f64,
+    pub(crate) objects: u64,
+    pub(crate) seconds: f64,
     /// Nodes and relationships of the account found in the database afterwards.
-    pub in_db: (i64, i64),
+    pub(crate) in_db: (i64, i64),
     /// The timed part covered only a sample (the per-object baseline has a time cap).
-    pub sampled: bool,
-    pub error: Option<String>,
+    pub(crate) sampled: bool,
+    pub(crate) error: Option<String>,
 }
 
 impl WriteResult {
-    pub fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         if self.seconds > 0.0 {
             self.objects as f64 / self.seconds
         } else {
@@ -255,7 +255,7 @@ async fn whole_list(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
 }
 
 /// Runs the comparison; every method's data is deleted again before returning (unless `keep`).
-pub async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool, baseline_cap: Duration, keep: bool) -> anyhow::Result<Vec<WriteResult>> {
+pub(crate) async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool, baseline_cap: Duration, keep: bool) -> anyhow::Result<Vec<WriteResult>> {
     let since = now();
     let methods: &[&'static str] = if baselines { &["oktagraph", "per-object", "whole-list"] } else { &["oktagraph"] };
     let mut out = Vec::new();
