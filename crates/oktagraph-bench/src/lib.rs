@@ -7,6 +7,7 @@
 //! `docs/benchmarks.md` explains every figure.
 
 mod child;
+mod cypher;
 mod db;
 mod writes;
 
@@ -396,10 +397,7 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     // The server's memory settings shape the write figures; best effort (needs the right to see settings).
     let memory = graph
         .rows(
-            neo4rs::query(
-                "SHOW SETTINGS YIELD name, value WHERE name IN ['server.memory.heap.max_size', 'server.memory.pagecache.size'] \
-                 RETURN name, value ORDER BY name",
-            ),
+            neo4rs::query(&cypher::text(cypher::MEMORY_SETTINGS)),
             "memory settings",
         )
         .await
@@ -446,3 +444,6 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     print_targets(&scenarios, write_results.as_deref());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

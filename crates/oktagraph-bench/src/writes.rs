@@ -2,7 +2,7 @@
 //! with its own key prefix, so every method creates every object (as into an empty database) and none of
 //! them touches another's nodes or anybody else's data.
 
-use super::db;
+use crate::{cypher, db};
 use oktagraph::collect::{CollectOptions, Collector, Silent, STEPS};
 use oktagraph::graph::{props_to_bolt, query_with, Graph, GraphWriter};
 use oktagraph::model::{Context, EdgeRecord, NodeRecord, Props, Records};
@@ -158,10 +158,6 @@ async fn oktagraph_writer(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<Edge
     Ok((written, secs))
 }
 
-fn labels(classes: &[&str]) -> String {
-    classes.iter().map(|c| format!(":{c}")).collect()
-}
-
 /// Starbase's way: one auto-commit MERGE statement per node and per relationship, one after another.
 /// Capped at `cap`: half for nodes, the rest for relationships whose end nodes were written.
 async fn per_object(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord>, cap: Duration) -> anyhow::Result<(u64, f64, bool)> {
@@ -175,12 +171,7 @@ async fn per_object(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
             sampled = true;
             break;
         }
-        let text = format!(
-            "MERGE (n:{t} {{_key: $key}}) SET n += $props SET n{l}, n._lastSeenOn = $now, n._firstSeenOn = coalesce(n._firstSeenOn, $now)",
-            t = n.kind.type_name,
-            l = labels(n.kind.classes)
-        );
-        let q = query_with(&text, vec![("key", n.key.as_str().into()), ("props", props_to_bolt(&n.props)), ("now", now.into())]);
+        let q = query_with(&cypher::for_node(cypher::PER_OBJECT_NODE, n.kind), vec![("key", n.key.as_str().into()), ("props", props_to_bolt(&n.props)), ("now", now.into())]);
         graph.run(q, "per-object node").await?;
         keys.insert((n.kind.type_name, n.key.clone()));
         written += 1;
@@ -193,15 +184,8 @@ async fn per_object(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
         if !keys.contains(&(e.kind.from.type_name, e.from.clone())) || !keys.contains(&(e.kind.to.type_name, e.to.clone())) {
             continue;
         }
-        let text = format!(
-            "MATCH (a:{f} {{_key: $from}}) MATCH (b:{t} {{_key: $to}}) MERGE (a)-[r:{c}]->(b) \
-             SET r += $props, r._lastSeenOn = $now, r._firstSeenOn = coalesce(r._firstSeenOn, $now)",
-            f = e.kind.from.type_name,
-            t = e.kind.to.type_name,
-            c = e.kind.class
-        );
         let q = query_with(
-            &text,
+            &cypher::for_rel(cypher::PER_OBJECT_EDGE, e.kind),
             vec![("from", e.from.as_str().into()), ("to", e.to.as_str().into()), ("props", props_to_bolt(&e.props)), ("now", now.into())],
         );
         graph.run(q, "per-object relationship").await?;
@@ -232,22 +216,11 @@ async fn whole_list(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
     }
     let mut txn = graph.inner().start_txn().await?;
     for (_, (rows, kind)) in by_node {
-        let text = format!(
-            "UNWIND $rows AS row MERGE (n:{t} {{_key: row.key}}) SET n += row.props SET n{l}, n._lastSeenOn = $now, \
-             n._firstSeenOn = coalesce(n._firstSeenOn, $now)",
-            t = kind.type_name,
-            l = labels(kind.classes)
-        );
+        let text = cypher::for_node(cypher::WHOLE_LIST_NODES, kind);
         txn.run(query_with(&text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", now.into())])).await?;
     }
     for (_, (rows, kind)) in by_edge {
-        let text = format!(
-            "UNWIND $rows AS row MATCH (a:{f} {{_key: row.from}}) MATCH (b:{t} {{_key: row.to}}) MERGE (a)-[r:{c}]->(b) \
-             SET r += row.props, r._lastSeenOn = $now, r._firstSeenOn = coalesce(r._firstSeenOn, $now)",
-            f = kind.from.type_name,
-            t = kind.to.type_name,
-            c = kind.class
-        );
+        let text = cypher::for_rel(cypher::WHOLE_LIST_EDGES, kind);
         txn.run(query_with(&text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", now.into())])).await?;
     }
     txn.commit().await?;
