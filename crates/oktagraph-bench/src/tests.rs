@@ -37,7 +37,7 @@ async fn write_methods_counts_fingerprints_and_clean_up() {
 
     let since = chrono::DateTime::UNIX_EPOCH.fixed_offset();
     let mut fingerprints = Vec::new();
-    for i in 0..results.len() {
+    for (i, result) in results.iter().enumerate() {
         let prefix = format!("bench-{tag}-w{i}:");
         let key = format!("{prefix}{}", c.account_key);
         let (nodes, rels) = db::fingerprint(&graph, &key).await.expect("fingerprint");
@@ -45,7 +45,7 @@ async fn write_methods_counts_fingerprints_and_clean_up() {
         let unchanged = (db::diff(&nodes, &again_nodes), db::diff(&rels, &again_rels));
         assert_eq!((unchanged.0.changed, unchanged.0.created, unchanged.0.removed), (0, 0, 0));
         assert_eq!((unchanged.1.changed, unchanged.1.created, unchanged.1.removed), (0, 0, 0));
-        assert_eq!((nodes.len() as i64, rels.len() as i64), results[i].in_db, "fingerprint and count agree");
+        assert_eq!((nodes.len() as i64, rels.len() as i64), result.in_db, "fingerprint and count agree");
         fingerprints.push(nodes.len());
 
         assert!(db::delete_account(&graph, &key, since).await.expect("delete") > 0);
