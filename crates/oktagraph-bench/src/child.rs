@@ -2,10 +2,10 @@
 //! The parent re-runs the same executable with `--child-sync <org url>`; the token travels in the
 //! environment, never on the command line. The child prints one `OKTAGRAPH_BENCH_CHILD <json>` line.
 
+use oktagraph::cli::BenchArgs;
 use oktagraph::collect::Silent;
 use oktagraph::graph::{Graph, Neo4jConfig};
 use oktagraph::okta::{Bucket, Credentials};
-use oktagraph::cli::BenchArgs;
 use oktagraph::sync::{sync_account, AccountJob};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};

@@ -11,15 +11,14 @@ mod cypher;
 mod db;
 mod writes;
 
+use child::ChildReport;
 use chrono::{DateTime, FixedOffset, Utc};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use std::collections::BTreeMap;
 use okta_sim::{BucketLimits, Org, OrgSpec, SimOptions, SimServer, SimStats};
 use oktagraph::cli::{BenchArgs, BenchScenario};
 use oktagraph::graph::{Graph, Neo4jConfig};
+use std::collections::BTreeMap;
 use std::time::Duration;
-
-use child::ChildReport;
 
 /// The figures of one sync scenario.
 #[derive(Debug, Clone)]
