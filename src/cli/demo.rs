@@ -29,15 +29,32 @@ pub async fn run(g: &GlobalArgs, args: &DemoArgs, tools: &impl Tools) -> Result<
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), org.shutdown).await;
     let browser = browser_url(&s.neo4j.uri);
     println!("\nOpen the Neo4j Browser at {browser} (user {}), then try:", s.neo4j.user);
-    for query in TRY_QUERIES.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("//")) {
-        println!("  {}", query.trim_end_matches(';'));
+    for query in try_queries() {
+        println!("  {query}");
     }
     println!("Or: oktagraph query --list");
     Ok(code)
+}
+
+/// The statements of [`TRY_QUERIES`], one per line, without comments and `;`.
+fn try_queries() -> impl Iterator<Item = &'static str> {
+    TRY_QUERIES.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("//")).map(|l| l.trim_end_matches(';'))
 }
 
 fn browser_url(bolt: &str) -> String {
     let host = bolt.split("://").nth(1).unwrap_or("127.0.0.1:7687");
     let host = host.split(['/', ':']).next().unwrap_or("127.0.0.1");
     format!("http://{host}:7474/browser/")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn suggested_queries_are_whole_statements() {
+        let queries: Vec<&str> = super::try_queries().collect();
+        assert_eq!(queries.len(), 3, "{queries:?}");
+        for q in queries {
+            assert!(q.starts_with("MATCH ") && q.contains(" RETURN ") && !q.ends_with(';'), "{q}");
+        }
+    }
 }
