@@ -1,8 +1,8 @@
-//! Runs `oktagraph::bench` without the CLI: `cargo run --release --example bench -- --scenario medium`.
+//! Runs the benchmark (`oktagraph_bench`) without the CLI: `cargo run --release --example bench -- --scenario medium`.
 //! Neo4j comes from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE (defaults: the local test server).
 
 use clap::Parser;
-use oktagraph::bench::BenchArgs;
+use oktagraph::cli::BenchArgs;
 use oktagraph::graph::Neo4jConfig;
 use secrecy::SecretString;
 
@@ -22,5 +22,5 @@ async fn main() -> anyhow::Result<()> {
     if let Ok(db) = std::env::var("NEO4J_DATABASE") {
         config.database = db;
     }
-    oktagraph::bench::run(cli.bench, config).await
+    oktagraph_bench::run(cli.bench, config).await
 }

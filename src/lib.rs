@@ -2,10 +2,12 @@
 //!
 //! Data flows one way: [`okta`] (HTTP client) → [`collect`] (sync steps) → [`model`] (pure mapping of
 //! Okta JSON to graph records) → [`graph`] (Neo4j writes, sweep, run records), with [`sync`]
-//! orchestrating and [`cli`] on top. [`sim`] is an Okta simulator serving the same API shapes.
+//! orchestrating and [`cli`] on top.
+//!
+//! The Okta simulator (crates/okta-sim) and the benchmark (crates/oktagraph-bench) are crates of their own;
+//! the `oktagraph` binary (src/main.rs) links them for `demo`, `simulate` and `bench` through [`cli::Tools`].
 
 pub mod alerts;
-pub mod bench;
 pub mod cli;
 pub mod collect;
 pub mod config;
@@ -15,5 +17,4 @@ pub mod model;
 pub mod okta;
 pub mod queries;
 pub mod retry;
-pub mod sim;
 pub mod sync;

@@ -1,4 +1,4 @@
-//! The Okta client (`oktagraph::okta`) against the Okta simulator (`oktagraph::sim`): each was
+//! The Okta client (`oktagraph::okta`) against the Okta simulator (`okta_sim`): each was
 //! tested alone against tiny fake servers or raw HTTP; here they prove each other (issue #3).
 //!
 //! Every list is compared item by item with the simulator's own org (`server.org()`), so "every
@@ -12,7 +12,7 @@ use futures::{StreamExt, TryStreamExt};
 use oktagraph::okta::{
     Bucket, ClientConfig, Credentials, OAuthConfig, OktaClient, OktaError, SecretString,
 };
-use oktagraph::sim::{BucketLimits, Faults, Org, OrgSpec, SimOptions, SimServer};
+use okta_sim::{BucketLimits, Faults, Org, OrgSpec, SimOptions, SimServer};
 use serde_json::Value;
 
 const RSA_PRIV: &str = include_str!("fixtures/sim/rsa_private.pem");
@@ -226,7 +226,7 @@ async fn every_item_of_every_paged_list_once() {
         org.logs
             .iter()
             .filter(|ev| {
-                let ms = oktagraph::sim::model::log_key(ev).0;
+                let ms = okta_sim::model::log_key(ev).0;
                 ms >= since.timestamp_millis() && ms < until.timestamp_millis()
             })
             .map(|ev| id_of(ev, "uuid"))

@@ -3,7 +3,7 @@
 use crate::util;
 use oktagraph::graph::{GraphWriter, TypeCounts};
 use oktagraph::model::{self, Records};
-use oktagraph::sim::{AppUser, Faults};
+use okta_sim::{AppUser, Faults};
 use oktagraph::sync::RunStatus;
 use serde_json::{json, Value};
 

@@ -7,7 +7,7 @@
 
 use crate::util;
 use oktagraph::graph::{Graph, Neo4jConfig};
-use oktagraph::sim::Faults;
+use okta_sim::Faults;
 use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

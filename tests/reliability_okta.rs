@@ -11,7 +11,7 @@ use oktagraph::collect::{CollectOptions, Collector, Silent, StepId, STEPS};
 use oktagraph::graph::{Graph, GraphWriter, TypeCounts};
 use oktagraph::model::Records;
 use oktagraph::okta::{ClientConfig, Credentials, OktaClient};
-use oktagraph::sim::{Faults, SimServer};
+use okta_sim::{Faults, SimServer};
 use oktagraph::sync::{RunStatus, SyncSummary};
 use secrecy::SecretString;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 
 use crate::util;
 use oktagraph::graph::{Graph, TypeCounts};
-use oktagraph::sim::{Faults, SimServer};
+use okta_sim::{Faults, SimServer};
 use oktagraph::sync::RunStatus;
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use oktagraph::sim::*;
+use okta_sim::*;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 

@@ -5,7 +5,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use oktagraph::sim::*;
+use okta_sim::*;
 
 /// Counts live heap bytes so the benchmark can report the org's size.
 struct Counting;

@@ -153,7 +153,7 @@ fn expected(dump: &Value, account: &str, host: &str) -> Expected {
 
 /// Adds `n` recent application-creation events by an active user (replacing the org's own when `only`), so a
 /// test does not depend on what the random org happened to log.
-async fn add_creation_events(server: &oktagraph::sim::SimServer, n: usize, only: bool) {
+async fn add_creation_events(server: &okta_sim::SimServer, n: usize, only: bool) {
     let org_lock = server.org();
     let mut org = org_lock.write().await;
     let actor = org.users.values().find(|u| u.status == "ACTIVE").unwrap().clone();
@@ -173,7 +173,7 @@ async fn add_creation_events(server: &oktagraph::sim::SimServer, n: usize, only:
     org.sort_logs();
 }
 
-async fn assert_graph_matches(g: &oktagraph::graph::Graph, server: &oktagraph::sim::SimServer) {
+async fn assert_graph_matches(g: &oktagraph::graph::Graph, server: &okta_sim::SimServer) {
     let org_lock = server.org();
     let dump: Value = serde_json::from_str(&org_lock.read().await.dump_json()).unwrap();
     let acct = account_key(server);
@@ -409,7 +409,7 @@ async fn a_failing_required_step_sweeps_nothing_it_produces() {
         org.group_members.remove(&gid);
         org.roles.retain(|r| r.assignee != gid);
     }
-    server.set_faults(oktagraph::sim::Faults { fail_paths: vec!["/api/v1/groups".into()], ..Default::default() });
+    server.set_faults(okta_sim::Faults { fail_paths: vec!["/api/v1/groups".into()], ..Default::default() });
     let summary = util::sync(&g, &job).await;
     assert_eq!(summary.status, RunStatus::Partial, "{:?}", summary.warnings);
     assert_eq!(oktagraph::cli::exit_code_of(&summary), 1);
@@ -422,7 +422,7 @@ async fn a_failing_required_step_sweeps_nothing_it_produces() {
     let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'partial'}) RETURN count(r) AS n", &[("a", &acct)]).await;
     assert_eq!(run, 1);
     // Once Okta answers again, the next sync converges.
-    server.set_faults(oktagraph::sim::Faults::default());
+    server.set_faults(okta_sim::Faults::default());
     let summary = util::sync(&g, &job).await;
     assert_eq!(summary.status, RunStatus::Success);
     assert_graph_matches(&g, &server).await;

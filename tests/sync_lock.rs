@@ -9,7 +9,7 @@ use oktagraph::graph::lock::{self, Acquired};
 use oktagraph::graph::sweep::{sweep, SweepPlan};
 use oktagraph::graph::{runs, Graph, GraphWriter};
 use oktagraph::model::{self, kinds, Context, Records};
-use oktagraph::sim::Faults;
+use okta_sim::Faults;
 use oktagraph::sync::{self, RunStatus, SyncError};
 use serde_json::json;
 use std::sync::Arc;

@@ -61,7 +61,7 @@ pub fn bin() -> &'static str {
 
 use oktagraph::collect::Silent;
 use oktagraph::okta::Credentials;
-use oktagraph::sim::{Org, OrgSpec, SimOptions, SimServer};
+use okta_sim::{Org, OrgSpec, SimOptions, SimServer};
 use oktagraph::sync::{self, AccountJob, SyncSummary};
 use std::sync::Arc;
 
@@ -150,7 +150,7 @@ pub async fn snapshot(g: &Graph, account: &str) -> Vec<String> {
 // ---- Fault injection, snapshots that tolerate shared nodes, the binary ------------------------------------
 
 use neo4rs::BoltType;
-use oktagraph::sim::Faults;
+use okta_sim::Faults;
 use std::collections::BTreeMap;
 
 /// Starts a simulated org of `users` users with a unique seed, fast rate-limit windows and `faults`.

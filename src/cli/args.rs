@@ -54,7 +54,7 @@ pub enum Command {
     /// Start the Okta simulator in-process and sync it: a demo graph in one command.
     Demo(DemoArgs),
     /// Serve a simulated Okta org on a loopback port (for tests, benchmarks and trying oktagraph out).
-    Simulate(crate::sim::SimulateArgs),
+    Simulate(SimulateArgs),
     /// Run a shipped query (see --list) and print its rows.
     Query(QueryArgs),
     /// Write an account's graph (nodes and relationships with all properties) as JSON lines or GraphML.
@@ -62,7 +62,7 @@ pub enum Command {
     /// Write a commented example oktagraph.toml.
     Init(InitArgs),
     /// Benchmark: Okta calls against the rate-limit bound, graph write throughput, re-sync cost, memory.
-    Bench(crate::bench::BenchArgs),
+    Bench(BenchArgs),
     /// Check the connection to Neo4j: prints the server version and edition.
     Check,
     /// Create the constraints and indexes oktagraph needs (idempotent).
@@ -111,6 +111,121 @@ pub struct DemoArgs {
     /// Loopback port of the simulator; fixed so repeated demos update one account.
     #[arg(long, default_value_t = 18443)]
     pub port: u16,
+}
+
+/// `oktagraph simulate`.
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// Number of users in the generated org.
+    #[arg(long, default_value_t = 200)]
+    pub users: usize,
+    /// Generator seed; the same seed gives the same org.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Port to listen on (127.0.0.1); 0 picks a free port.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Write the org as JSON to this file.
+    #[arg(long)]
+    pub dump: Option<PathBuf>,
+    /// Serve this org file (dump format) instead of generating one.
+    #[arg(long)]
+    pub fixture: Option<PathBuf>,
+    /// Speed up rate-limit windows: 60 makes a minute last one second.
+    #[arg(long, default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Turn off per-minute rate limits.
+    #[arg(long)]
+    pub no_rate_limits: bool,
+    /// Fraction of requests answered with a 5xx.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_5xx: f64,
+    /// Fraction of requests delayed by 2 s.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_slow: f64,
+    /// Fraction of responses cut off mid-body.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_drop: f64,
+    /// Fraction of responses with truncated JSON.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_malformed: f64,
+    /// Send no X-Rate-Limit-* headers.
+    #[arg(long)]
+    pub fault_no_rate_headers: bool,
+    /// Fraction of requests answered with a concurrency 429.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_429_storm: f64,
+}
+
+/// Which sync scenarios `oktagraph bench` runs.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum BenchScenario {
+    /// 10,000 users.
+    Medium,
+    /// 100,000 users.
+    Large,
+    /// medium, then large.
+    All,
+}
+
+/// `oktagraph bench`: sync simulated orgs against real (time-scaled) rate limits into the configured Neo4j,
+/// compare graph-write methods, and print the figures of issue #6 with a PASS/FAIL per target.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Sync scenarios to run.
+    #[arg(long, value_enum, default_value = "all")]
+    pub scenario: BenchScenario,
+    /// Run one custom-size sync scenario with this many users instead of the named ones.
+    #[arg(long)]
+    pub users: Option<usize>,
+    /// Rate-limit time scale for every scenario (60 = a one-minute window lasts one second). Default: 20 for
+    /// medium (a ~2 minute rate-limit bound), 60 for large, 20 for custom sizes.
+    #[arg(long)]
+    pub time_scale: Option<f64>,
+    /// Write comparison: oktagraph's writer only, without the two baselines.
+    #[arg(long)]
+    pub skip_baselines: bool,
+    /// Only the write comparison, no sync scenario.
+    #[arg(long, conflicts_with = "skip_writes")]
+    pub writes_only: bool,
+    /// No write comparison.
+    #[arg(long)]
+    pub skip_writes: bool,
+    /// Org size (users) for the write comparison; default 100,000 (the `large` org).
+    #[arg(long, default_value_t = 100_000)]
+    pub write_users: usize,
+    /// Time cap of the per-object (Starbase-style) baseline, in seconds; its rate is measured on what it
+    /// wrote in that time.
+    #[arg(long, default_value_t = 60)]
+    pub baseline_seconds: u64,
+    /// Rows per UNWIND statement of oktagraph's writer (default: the configured batch size).
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Batches oktagraph's writer keeps in flight (default: the configured write concurrency).
+    #[arg(long)]
+    pub write_concurrency: Option<usize>,
+    /// Fraction of each rate-limit bucket the sync may use (the sync's `rate_limit_share`).
+    #[arg(long, default_value_t = 0.5)]
+    pub rate_limit_share: f64,
+    /// Concurrent Okta requests of the sync (the sync's `max_in_flight`).
+    #[arg(long, default_value_t = 16)]
+    pub max_in_flight: usize,
+    /// Skip the second (no-change) sync.
+    #[arg(long)]
+    pub no_resync: bool,
+    /// Leave the benchmark's data in Neo4j (by default it is deleted; only its own accounts are touched).
+    #[arg(long)]
+    pub keep_data: bool,
+    /// Delete the data of a benchmark account left behind by an interrupted run, and exit.
+    #[arg(long)]
+    pub delete_account: Option<String>,
+    /// With --delete-account: shared employee / AWS role nodes first seen after this RFC 3339 time are
+    /// deleted too when nothing links to them any more.
+    #[arg(long)]
+    pub delete_since: Option<String>,
+    /// Internal: run one sync of this org URL and print its report (the token is in the environment).
+    #[arg(long, hide = true)]
+    pub child_sync: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -163,4 +278,33 @@ pub struct InitArgs {
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn simulate(args: &[&str]) -> SimulateArgs {
+        let argv = ["oktagraph", "simulate"].iter().chain(args);
+        match Cli::parse_from(argv).command {
+            Command::Simulate(a) => a,
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn simulate_args_parse() {
+        let a = simulate(&[]);
+        assert_eq!((a.users, a.seed, a.port), (200, 1, 0));
+        assert_eq!(a.time_scale, 1.0);
+        let a = simulate(&[
+            "--users", "5", "--seed", "9", "--port", "18443", "--dump", "/tmp/o.json", "--time-scale", "60",
+            "--no-rate-limits", "--fault-5xx", "0.1", "--fault-slow", "0.2", "--fault-drop", "0.3", "--fault-malformed", "0.4",
+            "--fault-no-rate-headers", "--fault-429-storm", "0.5",
+        ]);
+        assert_eq!(a.users, 5);
+        assert!(a.no_rate_limits && a.fault_no_rate_headers);
+        assert_eq!(a.fault_429_storm, 0.5);
+        assert!(simulate(&["--fixture", "f.json"]).fixture.is_some());
+    }
 }

@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::watch;
 
-pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
+pub async fn run(cli: Cli, tools: &impl super::Tools) -> Result<ExitCode, CliError> {
     let g = &cli.global;
     match cli.command {
         Command::Sync(args) => sync_command(g, &args).await,
-        Command::Demo(args) => super::demo::run(g, &args).await,
+        Command::Demo(args) => super::demo::run(g, &args, tools).await,
         Command::Simulate(args) => {
-            crate::sim::run_cli(args).await.map_err(|e| CliError::new(ExitCode::Failure, format!("simulator: {e:#}")))?;
+            tools.simulate(args).await?;
             Ok(ExitCode::Success)
         }
         Command::Query(args) => query(g, &args).await,
@@ -31,7 +31,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::Bench(args) => {
             let s = settings(g, None, false)?;
-            crate::bench::run(args, neo4j_config(&s)?).await.map_err(|e| CliError::failure(format!("benchmark: {e:#}")))?;
+            tools.bench(args, neo4j_config(&s)?).await?;
             Ok(ExitCode::Success)
         }
         Command::Check => check(g).await,

@@ -8,8 +8,10 @@ mod export;
 mod logging;
 mod output;
 mod progress;
+mod tools;
 
-pub use args::{Cli, Command, GlobalArgs};
+pub use args::{BenchArgs, BenchScenario, Cli, Command, DemoArgs, GlobalArgs, SimulateArgs};
+pub use tools::{SimulatedOrg, Tools};
 
 /// The process exit code a finished sync maps to (README.md#commands).
 pub fn exit_code_of(summary: &crate::sync::SyncSummary) -> i32 {
@@ -19,8 +21,9 @@ pub fn exit_code_of(summary: &crate::sync::SyncSummary) -> i32 {
 use crate::error::{CliError, ExitCode};
 use clap::Parser;
 
-/// Parses the process arguments, runs the command and returns the exit code.
-pub fn main() -> i32 {
+/// Parses the process arguments, runs the command and returns the exit code; `tools` runs `demo`,
+/// `simulate` and `bench` (see [`Tools`]).
+pub fn main(tools: &impl Tools) -> i32 {
     // A bug must still end in one line and the documented exit code, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let what = info
@@ -52,7 +55,7 @@ pub fn main() -> i32 {
             return ExitCode::Failure as i32;
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    match runtime.block_on(commands::run(cli, tools)) {
         Ok(code) => code as i32,
         Err(e) => report(&e),
     }

@@ -12,12 +12,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// Okta timestamps: ISO-8601 with milliseconds and `Z`, e.g. `2021-03-25T13:00:33.000Z`.
-pub fn fmt_ts(t: &DateTime<Utc>) -> String {
+pub(crate) fn fmt_ts(t: &DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// Parses any RFC 3339 timestamp (with or without fraction).
-pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
 }
 
@@ -412,7 +412,7 @@ fn default_support() -> Value {
 
 impl Org {
     /// Looks a user up by id or (case-insensitive) login, like `/users/{idOrLogin}`.
-    pub fn find_user(&self, id_or_login: &str) -> Option<&User> {
+    pub(crate) fn find_user(&self, id_or_login: &str) -> Option<&User> {
         if let Some(u) = self.users.get(id_or_login) {
             return Some(u);
         }
@@ -423,17 +423,6 @@ impl Org {
                 .find(|u| u.profile.login.eq_ignore_ascii_case(id_or_login));
         }
         None
-    }
-
-    /// Adds `user_id` to the group's members and bumps `lastMembershipUpdated`.
-    pub fn add_member(&mut self, group_id: &str, user_id: &str) {
-        self.group_members
-            .entry(group_id.to_string())
-            .or_default()
-            .insert(user_id.to_string());
-        if let Some(g) = self.groups.get_mut(group_id) {
-            g.last_membership_updated = Utc::now();
-        }
     }
 
     /// Deletes a user the way Okta does: it leaves every list that named it (group members, app
@@ -451,7 +440,7 @@ impl Org {
     }
 
     /// Checks that references point at existing objects (used for fixtures).
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         for (gid, members) in &self.group_members {
             if !self.groups.contains_key(gid) {
                 return Err(format!("group_members: unknown group {gid}"));

@@ -160,7 +160,7 @@ fn app_settings(t: &AppTemplate, rng: &mut impl Rng, idx: usize) -> Value {
 }
 
 /// Generates the org. Cost is roughly linear in `spec.users`.
-pub fn generate(spec: &OrgSpec, base_url: &str) -> Org {
+pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
     let mut rng = StdRng::seed_from_u64(spec.seed ^ 0x6f6b_7461_6772_6170);
     let anchor = anchor_now();
     let n = spec.users;

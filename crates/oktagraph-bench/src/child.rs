@@ -2,45 +2,46 @@
 //! The parent re-runs the same executable with `--child-sync <org url>`; the token travels in the
 //! environment, never on the command line. The child prints one `OKTAGRAPH_BENCH_CHILD <json>` line.
 
-use crate::collect::Silent;
-use crate::graph::{Graph, Neo4jConfig};
-use crate::okta::{Bucket, Credentials};
-use crate::sync::{sync_account, AccountJob};
+use oktagraph::cli::BenchArgs;
+use oktagraph::collect::Silent;
+use oktagraph::graph::{Graph, Neo4jConfig};
+use oktagraph::okta::{Bucket, Credentials};
+use oktagraph::sync::{sync_account, AccountJob};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub const TOKEN_ENV: &str = "OKTAGRAPH_BENCH_TOKEN";
-pub const RESULT_PREFIX: &str = "OKTAGRAPH_BENCH_CHILD ";
+pub(crate) const TOKEN_ENV: &str = "OKTAGRAPH_BENCH_TOKEN";
+pub(crate) const RESULT_PREFIX: &str = "OKTAGRAPH_BENCH_CHILD ";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct BucketFig {
-    pub requests: u64,
-    pub rate_limited: u64,
-    pub retries: u64,
-    pub wait_ms: u64,
+pub(crate) struct BucketFig {
+    pub(crate) requests: u64,
+    pub(crate) rate_limited: u64,
+    pub(crate) retries: u64,
+    pub(crate) wait_ms: u64,
 }
 
 /// A child sync's counts per type: the writer's own type, sent as JSON.
-pub use crate::graph::TypeCounts as CountFig;
+pub(crate) use oktagraph::graph::TypeCounts as CountFig;
 
 /// What one child sync reports.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ChildReport {
-    pub account_key: String,
-    pub status: String,
+pub(crate) struct ChildReport {
+    pub(crate) account_key: String,
+    pub(crate) status: String,
     /// `SyncSummary::duration`: from the start of the sync to the run record (process start excluded).
-    pub sync_seconds: f64,
-    pub buckets: BTreeMap<String, BucketFig>,
-    pub counts: BTreeMap<String, CountFig>,
-    pub warnings: Vec<String>,
+    pub(crate) sync_seconds: f64,
+    pub(crate) buckets: BTreeMap<String, BucketFig>,
+    pub(crate) counts: BTreeMap<String, CountFig>,
+    pub(crate) warnings: Vec<String>,
     /// `VmHWM` of the child at the end, in KiB.
-    pub peak_rss_kb: u64,
+    pub(crate) peak_rss_kb: u64,
 }
 
 /// `VmHWM` (peak resident set) of this process, in KiB.
-pub fn peak_rss_kb() -> u64 {
+pub(crate) fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -52,7 +53,7 @@ pub fn peak_rss_kb() -> u64 {
 }
 
 /// Child side: one sync of `org_url`, printed as JSON.
-pub async fn run_child(org_url: &str, rate_limit_share: f64, max_in_flight: usize, neo4j: Neo4jConfig) -> anyhow::Result<()> {
+pub(crate) async fn run_child(org_url: &str, rate_limit_share: f64, max_in_flight: usize, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     let token = std::env::var(TOKEN_ENV).map_err(|_| anyhow::anyhow!("{TOKEN_ENV} is not set (internal benchmark flag)"))?;
     let graph = Graph::connect(&neo4j).await?;
     let mut job = AccountJob::new(org_url, Credentials::Ssws(SecretString::from(token)));
@@ -102,7 +103,7 @@ fn child_command() -> anyhow::Result<std::process::Command> {
 }
 
 /// Parent side: runs one sync in a child process and returns its report and the child's wall time.
-pub async fn sync_in_child(org_url: &str, token: &str, args: &super::BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
+pub(crate) async fn sync_in_child(org_url: &str, token: &str, args: &BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
     let mut cmd = child_command()?;
     // The writer settings of this run carry over to the child's sync.
     if let Some(b) = args.batch_size {

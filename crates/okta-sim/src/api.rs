@@ -10,45 +10,45 @@ use serde_json::{json, Map, Value};
 use super::filter::{self, Expr};
 use super::model::*;
 
-pub struct ApiOk {
-    pub body: Value,
+pub(crate) struct ApiOk {
+    pub(crate) body: Value,
     /// The value of the `link` header, if any.
-    pub link: Option<String>,
+    pub(crate) link: Option<String>,
 }
 
 #[derive(Debug)]
-pub struct ApiErr {
-    pub status: u16,
-    pub code: &'static str,
-    pub summary: String,
+pub(crate) struct ApiErr {
+    pub(crate) status: u16,
+    pub(crate) code: &'static str,
+    pub(crate) summary: String,
 }
 
 impl ApiErr {
-    pub fn new(status: u16, code: &'static str, summary: impl Into<String>) -> Self {
+    pub(crate) fn new(status: u16, code: &'static str, summary: impl Into<String>) -> Self {
         ApiErr { status, code, summary: summary.into() }
     }
-    pub fn not_found(id: &str, kind: &str) -> Self {
+    pub(crate) fn not_found(id: &str, kind: &str) -> Self {
         ApiErr::new(404, "E0000007", format!("Not found: Resource not found: {id} ({kind})"))
     }
-    pub fn bad(summary: impl Into<String>) -> Self {
+    pub(crate) fn bad(summary: impl Into<String>) -> Self {
         ApiErr::new(400, "E0000001", format!("Api validation failed: {}", summary.into()))
     }
-    pub fn forbidden() -> Self {
+    pub(crate) fn forbidden() -> Self {
         ApiErr::new(403, "E0000006", "You do not have permission to perform the requested action")
     }
-    pub fn unauthorized() -> Self {
+    pub(crate) fn unauthorized() -> Self {
         ApiErr::new(401, "E0000011", "Invalid token provided")
     }
 }
 
 type R = Result<ApiOk, ApiErr>;
 
-pub struct Ctx<'a> {
-    pub org: &'a Org,
-    pub base: &'a str,
-    pub path: &'a str,
-    pub params: &'a [(String, String)],
-    pub now: DateTime<Utc>,
+pub(crate) struct Ctx<'a> {
+    pub(crate) org: &'a Org,
+    pub(crate) base: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) params: &'a [(String, String)],
+    pub(crate) now: DateTime<Utc>,
 }
 
 impl Ctx<'_> {
@@ -154,7 +154,7 @@ fn parse_filter(s: Option<&str>, code: &'static str, what: &str) -> Result<Optio
 
 // ---------- rendering ----------
 
-pub fn user_json(u: &User, base: &str) -> Value {
+pub(crate) fn user_json(u: &User, base: &str) -> Value {
     let mut v = serde_json::to_value(u).expect("user serializes");
     v["_links"] = json!({"self": {"href": format!("{base}/api/v1/users/{}", u.id)}});
     v
@@ -224,7 +224,7 @@ fn factor_json(f: &Factor, uid: &str, c: &Ctx) -> Value {
 
 // ---------- routing ----------
 
-pub fn route(c: &Ctx) -> R {
+pub(crate) fn route(c: &Ctx) -> R {
     let rest = c.path.strip_prefix("/api/v1/").unwrap_or("");
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let not_found = || Err(ApiErr::not_found(c.path, "Endpoint"));

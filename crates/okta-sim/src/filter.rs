@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::model::parse_ts;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     Cmp { attr: String, op: Op, value: Value },
     Present(String),
     And(Box<Expr>, Box<Expr>),
@@ -15,7 +15,7 @@ pub enum Expr {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Op {
+pub(crate) enum Op {
     Eq,
     Ne,
     Gt,
@@ -83,7 +83,7 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
-pub fn parse(s: &str) -> Result<Expr, String> {
+pub(crate) fn parse(s: &str) -> Result<Expr, String> {
     let toks = lex(s)?;
     let mut p = Parser { toks, pos: 0 };
     let e = p.or()?;
@@ -171,7 +171,7 @@ impl Parser {
 
 impl Expr {
     /// Evaluates against an object, looking attributes up with `get` (dotted names).
-    pub fn eval(&self, get: &dyn Fn(&str) -> Option<Value>) -> bool {
+    pub(crate) fn eval(&self, get: &dyn Fn(&str) -> Option<Value>) -> bool {
         match self {
             Expr::And(a, b) => a.eval(get) && b.eval(get),
             Expr::Or(a, b) => a.eval(get) || b.eval(get),
@@ -181,19 +181,6 @@ impl Expr {
                 Some(v) => cmp(&v, *op, value),
                 None => cmp(&Value::Null, *op, value),
             },
-        }
-    }
-
-    /// Every attribute named in the expression.
-    pub fn attrs(&self) -> Vec<&str> {
-        match self {
-            Expr::And(a, b) | Expr::Or(a, b) => {
-                let mut v = a.attrs();
-                v.extend(b.attrs());
-                v
-            }
-            Expr::Present(a) => vec![a.as_str()],
-            Expr::Cmp { attr, .. } => vec![attr.as_str()],
         }
     }
 }
@@ -232,7 +219,7 @@ fn cmp(actual: &Value, op: Op, expected: &Value) -> bool {
 
 /// Looks up a dotted path in a JSON value; a key that itself contains a dot (e.g. `github.username`)
 /// is tried whole first.
-pub fn lookup(v: &Value, path: &str) -> Option<Value> {
+pub(crate) fn lookup(v: &Value, path: &str) -> Option<Value> {
     if let Some(x) = v.get(path) {
         return Some(x.clone());
     }

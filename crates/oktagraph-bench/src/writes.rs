@@ -2,13 +2,13 @@
 //! with its own key prefix, so every method creates every object (as into an empty database) and none of
 //! them touches another's nodes or anybody else's data.
 
-use super::db;
-use crate::collect::{CollectOptions, Collector, Silent, STEPS};
-use crate::graph::{props_to_bolt, query_with, Graph, GraphWriter};
-use crate::model::{Context, EdgeRecord, NodeRecord, Props, Records};
-use crate::okta::Credentials;
-use crate::sim::{Org, OrgSpec, SimOptions, SimServer};
-use crate::sync::{okta_client, AccountJob};
+use crate::{cypher, db};
+use oktagraph::collect::{CollectOptions, Collector, Silent, STEPS};
+use oktagraph::graph::{props_to_bolt, query_with, Graph, GraphWriter};
+use oktagraph::model::{Context, EdgeRecord, NodeRecord, Props, Records};
+use oktagraph::okta::Credentials;
+use okta_sim::{Org, OrgSpec, SimOptions, SimServer};
+use oktagraph::sync::{okta_client, AccountJob};
 use chrono::{DateTime, FixedOffset, Utc};
 use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
 use secrecy::SecretString;
@@ -17,15 +17,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Every record one sync of an org produces, de-duplicated by (type, key).
-pub struct Captured {
-    pub nodes: Vec<NodeRecord>,
-    pub edges: Vec<EdgeRecord>,
-    pub account_key: String,
-    pub collect_seconds: f64,
+pub(crate) struct Captured {
+    pub(crate) nodes: Vec<NodeRecord>,
+    pub(crate) edges: Vec<EdgeRecord>,
+    pub(crate) account_key: String,
+    pub(crate) collect_seconds: f64,
 }
 
 /// Collects an org from the simulator (rate limits off) exactly as a sync would, keeping the records.
-pub async fn capture(users: usize, seed: u64) -> anyhow::Result<Captured> {
+pub(crate) async fn capture(users: usize, seed: u64) -> anyhow::Result<Captured> {
     let org = Org::generate(&OrgSpec { users, seed }, "http://127.0.0.1:0");
     let opts = SimOptions { rate_limits: false, concurrency_limit: 10_000, ..SimOptions::default() };
     let server = SimServer::start(org, opts).await?;
@@ -111,21 +111,21 @@ fn rekey(c: &Captured, prefix: &str) -> (Vec<NodeRecord>, Vec<EdgeRecord>, Strin
 
 /// One method's result.
 #[derive(Debug, Clone)]
-pub struct WriteResult {
-    pub method: &'static str,
-    pub how: String,
+pub(crate) struct WriteResult {
+    pub(crate) method: &'static str,
+    pub(crate) how: String,
     /// Objects (nodes + relationships) written in the timed part.
-    pub objects: u64,
-    pub seconds: f64,
+    pub(crate) objects: u64,
+    pub(crate) seconds: f64,
     /// Nodes and relationships of the account found in the database afterwards.
-    pub in_db: (i64, i64),
+    pub(crate) in_db: (i64, i64),
     /// The timed part covered only a sample (the per-object baseline has a time cap).
-    pub sampled: bool,
-    pub error: Option<String>,
+    pub(crate) sampled: bool,
+    pub(crate) error: Option<String>,
 }
 
 impl WriteResult {
-    pub fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         if self.seconds > 0.0 {
             self.objects as f64 / self.seconds
         } else {
@@ -158,10 +158,6 @@ async fn oktagraph_writer(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<Edge
     Ok((written, secs))
 }
 
-fn labels(classes: &[&str]) -> String {
-    classes.iter().map(|c| format!(":{c}")).collect()
-}
-
 /// Starbase's way: one auto-commit MERGE statement per node and per relationship, one after another.
 /// Capped at `cap`: half for nodes, the rest for relationships whose end nodes were written.
 async fn per_object(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord>, cap: Duration) -> anyhow::Result<(u64, f64, bool)> {
@@ -175,12 +171,7 @@ async fn per_object(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
             sampled = true;
             break;
         }
-        let text = format!(
-            "MERGE (n:{t} {{_key: $key}}) SET n += $props SET n{l}, n._lastSeenOn = $now, n._firstSeenOn = coalesce(n._firstSeenOn, $now)",
-            t = n.kind.type_name,
-            l = labels(n.kind.classes)
-        );
-        let q = query_with(&text, vec![("key", n.key.as_str().into()), ("props", props_to_bolt(&n.props)), ("now", now.into())]);
+        let q = query_with(&cypher::for_node(cypher::PER_OBJECT_NODE, n.kind), vec![("key", n.key.as_str().into()), ("props", props_to_bolt(&n.props)), ("now", now.into())]);
         graph.run(q, "per-object node").await?;
         keys.insert((n.kind.type_name, n.key.clone()));
         written += 1;
@@ -193,15 +184,8 @@ async fn per_object(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
         if !keys.contains(&(e.kind.from.type_name, e.from.clone())) || !keys.contains(&(e.kind.to.type_name, e.to.clone())) {
             continue;
         }
-        let text = format!(
-            "MATCH (a:{f} {{_key: $from}}) MATCH (b:{t} {{_key: $to}}) MERGE (a)-[r:{c}]->(b) \
-             SET r += $props, r._lastSeenOn = $now, r._firstSeenOn = coalesce(r._firstSeenOn, $now)",
-            f = e.kind.from.type_name,
-            t = e.kind.to.type_name,
-            c = e.kind.class
-        );
         let q = query_with(
-            &text,
+            &cypher::for_rel(cypher::PER_OBJECT_EDGE, e.kind),
             vec![("from", e.from.as_str().into()), ("to", e.to.as_str().into()), ("props", props_to_bolt(&e.props)), ("now", now.into())],
         );
         graph.run(q, "per-object relationship").await?;
@@ -215,14 +199,14 @@ async fn whole_list(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
     let now = now();
     let started = Instant::now();
     let total = (nodes.len() + edges.len()) as u64;
-    let mut by_node: BTreeMap<&'static str, (Vec<BoltType>, &'static crate::model::NodeKind)> = BTreeMap::new();
+    let mut by_node: BTreeMap<&'static str, (Vec<BoltType>, &'static oktagraph::model::NodeKind)> = BTreeMap::new();
     for n in nodes {
         let mut row = BoltMap::with_capacity(2);
         row.put(BoltString::new("key"), BoltType::String(BoltString::new(&n.key)));
         row.put(BoltString::new("props"), props_to_bolt(&n.props));
         by_node.entry(n.kind.type_name).or_insert_with(|| (Vec::new(), n.kind)).0.push(BoltType::Map(row));
     }
-    let mut by_edge: BTreeMap<&'static str, (Vec<BoltType>, &'static crate::model::RelKind)> = BTreeMap::new();
+    let mut by_edge: BTreeMap<&'static str, (Vec<BoltType>, &'static oktagraph::model::RelKind)> = BTreeMap::new();
     for e in edges {
         let mut row = BoltMap::with_capacity(3);
         row.put(BoltString::new("from"), BoltType::String(BoltString::new(&e.from)));
@@ -232,22 +216,11 @@ async fn whole_list(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
     }
     let mut txn = graph.inner().start_txn().await?;
     for (_, (rows, kind)) in by_node {
-        let text = format!(
-            "UNWIND $rows AS row MERGE (n:{t} {{_key: row.key}}) SET n += row.props SET n{l}, n._lastSeenOn = $now, \
-             n._firstSeenOn = coalesce(n._firstSeenOn, $now)",
-            t = kind.type_name,
-            l = labels(kind.classes)
-        );
+        let text = cypher::for_node(cypher::WHOLE_LIST_NODES, kind);
         txn.run(query_with(&text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", now.into())])).await?;
     }
     for (_, (rows, kind)) in by_edge {
-        let text = format!(
-            "UNWIND $rows AS row MATCH (a:{f} {{_key: row.from}}) MATCH (b:{t} {{_key: row.to}}) MERGE (a)-[r:{c}]->(b) \
-             SET r += row.props, r._lastSeenOn = $now, r._firstSeenOn = coalesce(r._firstSeenOn, $now)",
-            f = kind.from.type_name,
-            t = kind.to.type_name,
-            c = kind.class
-        );
+        let text = cypher::for_rel(cypher::WHOLE_LIST_EDGES, kind);
         txn.run(query_with(&text, vec![("rows", BoltType::List(BoltList { value: rows })), ("now", now.into())])).await?;
     }
     txn.commit().await?;
@@ -255,7 +228,7 @@ async fn whole_list(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
 }
 
 /// Runs the comparison; every method's data is deleted again before returning (unless `keep`).
-pub async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool, baseline_cap: Duration, keep: bool) -> anyhow::Result<Vec<WriteResult>> {
+pub(crate) async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool, baseline_cap: Duration, keep: bool) -> anyhow::Result<Vec<WriteResult>> {
     let since = now();
     let methods: &[&'static str] = if baselines { &["oktagraph", "per-object", "whole-list"] } else { &["oktagraph"] };
     let mut out = Vec::new();
@@ -266,15 +239,15 @@ pub async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool
         let (r, how) = match *method {
             "oktagraph" => (
                 oktagraph_writer(graph, nodes, edges).await.map(|(n, s)| (n, s, false)),
-                format!("GraphWriter, UNWIND MERGE batches of {} rows, {} in flight", graph.config.batch_size, graph.config.write_concurrency),
+                format!("GraphWriter, batched UNWIND/MERGE: {} rows a batch, {} in flight", graph.config.batch_size, graph.config.write_concurrency),
             ),
             "per-object" => (
                 per_object(graph, nodes, edges, baseline_cap).await,
-                format!("one auto-commit MERGE per object, sequential (Starbase); capped at {}s", baseline_cap.as_secs()),
+                format!("one auto-commit statement (MERGE) per object, sequential (Starbase); capped at {}s", baseline_cap.as_secs()),
             ),
             _ => (
                 whole_list(graph, nodes, edges).await.map(|(n, s)| (n, s, false)),
-                "one UNWIND of the whole list per type, one transaction (Cartography)".to_string(),
+                "the whole list of a type in one UNWIND, one transaction (Cartography)".to_string(),
             ),
         };
         let (objects, seconds, sampled, error) = match r {

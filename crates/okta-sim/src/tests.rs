@@ -62,29 +62,6 @@ fn bad_fixture_is_rejected() {
 }
 
 #[test]
-fn simulate_args_parse() {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: SimulateArgs,
-    }
-    let c = Cli::parse_from(["x"]);
-    assert_eq!((c.args.users, c.args.seed, c.args.port), (200, 1, 0));
-    assert_eq!(c.args.time_scale, 1.0);
-    let c = Cli::parse_from([
-        "x", "--users", "5", "--seed", "9", "--port", "18443", "--dump", "/tmp/o.json", "--time-scale", "60",
-        "--no-rate-limits", "--fault-5xx", "0.1", "--fault-slow", "0.2", "--fault-drop", "0.3", "--fault-malformed", "0.4",
-        "--fault-no-rate-headers", "--fault-429-storm", "0.5",
-    ]);
-    assert_eq!(c.args.users, 5);
-    assert!(c.args.no_rate_limits && c.args.fault_no_rate_headers);
-    assert_eq!(c.args.fault_429_storm, 0.5);
-    let c = Cli::parse_from(["x", "--fixture", "f.json"]);
-    assert!(c.args.fixture.is_some());
-}
-
-#[test]
 fn tiny_orgs_generate() {
     for users in [0, 1, 2, 5] {
         let org = Org::generate(&OrgSpec { users, seed: 1 }, "http://127.0.0.1:0");

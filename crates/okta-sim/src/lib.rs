@@ -23,7 +23,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use oktagraph::sim::*;
+//! use okta_sim::*;
 //! let org = Org::generate(&OrgSpec { users: 50, seed: 7 }, "http://127.0.0.1:0");
 //! let server = SimServer::start(org, SimOptions::default()).await?;
 //! println!("{} {}", server.base_url(), server.super_admin_token());
@@ -32,18 +32,15 @@
 //! ```
 
 mod api;
-pub mod filter;
+mod filter;
 mod generate;
 pub mod model;
 mod server;
 
-use std::io::Write;
 use std::time::Duration;
 
-pub use model::{
-    App, AppGroup, AppUser, CredentialEmail, Factor, Group, GroupProfile, GroupRule, HasId, IdMap, IdRef, Org,
-    Provider, RecoveryQuestion, RoleAssignment, User, UserCredentials, UserProfile,
-};
+// The org's object types live in [`model`]; these are the ones tests name most.
+pub use model::{AppUser, Org, User};
 pub use server::{SimServer, SimStats};
 
 /// Size and seed of a generated org. Derived sizes for N users: groups ≈ max(5, N/20) OKTA_GROUPs
@@ -140,94 +137,6 @@ impl Default for SimOptions {
             faults: Faults::default(),
         }
     }
-}
-
-/// `oktagraph simulate`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct SimulateArgs {
-    /// Number of users in the generated org.
-    #[arg(long, default_value_t = 200)]
-    pub users: usize,
-    /// Generator seed; the same seed gives the same org.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Port to listen on (127.0.0.1); 0 picks a free port.
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// Write the org as JSON to this file.
-    #[arg(long)]
-    pub dump: Option<std::path::PathBuf>,
-    /// Serve this org file (dump format) instead of generating one.
-    #[arg(long)]
-    pub fixture: Option<std::path::PathBuf>,
-    /// Speed up rate-limit windows: 60 makes a minute last one second.
-    #[arg(long, default_value_t = 1.0)]
-    pub time_scale: f64,
-    /// Turn off per-minute rate limits.
-    #[arg(long)]
-    pub no_rate_limits: bool,
-    /// Fraction of requests answered with a 5xx.
-    #[arg(long, default_value_t = 0.0)]
-    pub fault_5xx: f64,
-    /// Fraction of requests delayed by 2 s.
-    #[arg(long, default_value_t = 0.0)]
-    pub fault_slow: f64,
-    /// Fraction of responses cut off mid-body.
-    #[arg(long, default_value_t = 0.0)]
-    pub fault_drop: f64,
-    /// Fraction of responses with truncated JSON.
-    #[arg(long, default_value_t = 0.0)]
-    pub fault_malformed: f64,
-    /// Send no X-Rate-Limit-* headers.
-    #[arg(long)]
-    pub fault_no_rate_headers: bool,
-    /// Fraction of requests answered with a concurrency 429.
-    #[arg(long, default_value_t = 0.0)]
-    pub fault_429_storm: f64,
-}
-
-/// Runs the simulator until Ctrl-C, printing `url=`, `token=` and `readonly_token=` lines to stdout.
-pub async fn run_cli(args: SimulateArgs) -> anyhow::Result<()> {
-    let placeholder = format!("http://127.0.0.1:{}", args.port);
-    let org = match &args.fixture {
-        Some(p) => {
-            let s = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("reading fixture {}: {e}", p.display()))?;
-            Org::from_fixture_json(&s).map_err(|e| anyhow::anyhow!("fixture {}: {e}", p.display()))?
-        }
-        None => Org::generate(&OrgSpec { users: args.users, seed: args.seed }, &placeholder),
-    };
-    let opts = SimOptions {
-        port: args.port,
-        time_scale: if args.time_scale > 0.0 { args.time_scale } else { 1.0 },
-        rate_limits: !args.no_rate_limits,
-        faults: Faults {
-            error_5xx_rate: args.fault_5xx,
-            slow_rate: args.fault_slow,
-            slow_delay: Duration::from_secs(2),
-            drop_rate: args.fault_drop,
-            malformed_rate: args.fault_malformed,
-            missing_rate_limit_headers: args.fault_no_rate_headers,
-            concurrency_429_rate: args.fault_429_storm,
-            fail_paths: vec![],
-            seed: args.seed,
-        },
-        ..SimOptions::default()
-    };
-    let server = SimServer::start(org, opts).await?;
-    if let Some(p) = &args.dump {
-        let json = server.org().read().await.dump_json();
-        std::fs::write(p, json).map_err(|e| anyhow::anyhow!("writing dump {}: {e}", p.display()))?;
-    }
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "url={}", server.base_url())?;
-        writeln!(out, "token={}", server.super_admin_token())?;
-        writeln!(out, "readonly_token={}", server.readonly_token())?;
-        out.flush()?;
-    }
-    tokio::signal::ctrl_c().await?;
-    server.shutdown().await;
-    Ok(())
 }
 
 #[cfg(test)]

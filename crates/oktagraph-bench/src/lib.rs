@@ -7,148 +7,56 @@
 //! `docs/benchmarks.md` explains every figure.
 
 mod child;
+mod cypher;
 mod db;
 mod writes;
 
-use crate::graph::{Graph, Neo4jConfig};
-use crate::sim::{BucketLimits, Org, OrgSpec, SimOptions, SimServer, SimStats};
+use child::ChildReport;
 use chrono::{DateTime, FixedOffset, Utc};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use okta_sim::{BucketLimits, Org, OrgSpec, SimOptions, SimServer, SimStats};
+use oktagraph::cli::{BenchArgs, BenchScenario};
+use oktagraph::graph::{Graph, Neo4jConfig};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-pub use child::{peak_rss_kb, ChildReport};
-
-/// Which sync scenarios to run.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scenario {
-    /// 10,000 users.
-    Medium,
-    /// 100,000 users.
-    Large,
-    /// medium, then large.
-    All,
-}
-
-/// `oktagraph bench`: sync simulated orgs against real (time-scaled) rate limits into the configured Neo4j,
-/// compare graph-write methods, and print the figures of issue #6 with a PASS/FAIL per target.
-#[derive(clap::Args, Debug, Clone)]
-pub struct BenchArgs {
-    /// Sync scenarios to run.
-    #[arg(long, value_enum, default_value = "all")]
-    pub scenario: Scenario,
-    /// Run one custom-size sync scenario with this many users instead of the named ones.
-    #[arg(long)]
-    pub users: Option<usize>,
-    /// Rate-limit time scale for every scenario (60 = a one-minute window lasts one second). Default: 20 for
-    /// medium (a ~2 minute rate-limit bound), 60 for large, 20 for custom sizes.
-    #[arg(long)]
-    pub time_scale: Option<f64>,
-    /// Write comparison: oktagraph's writer only, without the two baselines.
-    #[arg(long)]
-    pub skip_baselines: bool,
-    /// Only the write comparison, no sync scenario.
-    #[arg(long, conflicts_with = "skip_writes")]
-    pub writes_only: bool,
-    /// No write comparison.
-    #[arg(long)]
-    pub skip_writes: bool,
-    /// Org size (users) for the write comparison; default 100,000 (the `large` org).
-    #[arg(long, default_value_t = 100_000)]
-    pub write_users: usize,
-    /// Time cap of the per-object (Starbase-style) baseline, in seconds; its rate is measured on what it
-    /// wrote in that time.
-    #[arg(long, default_value_t = 60)]
-    pub baseline_seconds: u64,
-    /// Rows per UNWIND statement of oktagraph's writer (default: the configured batch size).
-    #[arg(long)]
-    pub batch_size: Option<usize>,
-    /// Batches oktagraph's writer keeps in flight (default: the configured write concurrency).
-    #[arg(long)]
-    pub write_concurrency: Option<usize>,
-    /// Fraction of each rate-limit bucket the sync may use (the sync's `rate_limit_share`).
-    #[arg(long, default_value_t = 0.5)]
-    pub rate_limit_share: f64,
-    /// Concurrent Okta requests of the sync (the sync's `max_in_flight`).
-    #[arg(long, default_value_t = 16)]
-    pub max_in_flight: usize,
-    /// Skip the second (no-change) sync.
-    #[arg(long)]
-    pub no_resync: bool,
-    /// Leave the benchmark's data in Neo4j (by default it is deleted; only its own accounts are touched).
-    #[arg(long)]
-    pub keep_data: bool,
-    /// Delete the data of a benchmark account left behind by an interrupted run, and exit.
-    #[arg(long)]
-    pub delete_account: Option<String>,
-    /// With --delete-account: shared employee / AWS role nodes first seen after this RFC 3339 time are
-    /// deleted too when nothing links to them any more.
-    #[arg(long)]
-    pub delete_since: Option<String>,
-    /// Internal: run one sync of this org URL and print its report (the token is in the environment).
-    #[arg(long, hide = true)]
-    pub child_sync: Option<String>,
-}
-
-impl Default for BenchArgs {
-    fn default() -> Self {
-        BenchArgs {
-            scenario: Scenario::All,
-            users: None,
-            time_scale: None,
-            skip_baselines: false,
-            writes_only: false,
-            skip_writes: false,
-            write_users: 100_000,
-            baseline_seconds: 60,
-            batch_size: None,
-            write_concurrency: None,
-            rate_limit_share: 0.5,
-            max_in_flight: 16,
-            no_resync: false,
-            keep_data: false,
-            delete_account: None,
-            delete_since: None,
-            child_sync: None,
-        }
-    }
-}
-
 /// The figures of one sync scenario.
 #[derive(Debug, Clone)]
-pub struct ScenarioResult {
-    pub name: String,
-    pub users: usize,
-    pub apps: usize,
-    pub groups: usize,
-    pub time_scale: f64,
-    pub first: ChildReport,
-    pub first_wall: f64,
-    pub sim_first: SimStats,
+pub(crate) struct ScenarioResult {
+    pub(crate) name: String,
+    pub(crate) users: usize,
+    pub(crate) apps: usize,
+    pub(crate) groups: usize,
+    pub(crate) time_scale: f64,
+    /// The sync's `rate_limit_share`, which the bound assumes.
+    pub(crate) rate_limit_share: f64,
+    pub(crate) first: ChildReport,
+    pub(crate) first_wall: f64,
+    pub(crate) sim_first: SimStats,
     /// max over buckets of calls ÷ (the sync's share of the per-token limit per window), in seconds.
-    pub bound_seconds: f64,
-    pub bound_bucket: String,
+    pub(crate) bound_seconds: f64,
+    pub(crate) bound_bucket: String,
     /// The same with the whole per-token limit (what the simulator would allow a greedy client).
-    pub hard_bound_seconds: f64,
-    pub resync: Option<Resync>,
+    pub(crate) hard_bound_seconds: f64,
+    pub(crate) resync: Option<Resync>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Resync {
-    pub report: ChildReport,
-    pub nodes: db::FpDiff,
-    pub rels: db::FpDiff,
-    pub sim: SimStats,
+pub(crate) struct Resync {
+    pub(crate) report: ChildReport,
+    pub(crate) nodes: db::FpDiff,
+    pub(crate) rels: db::FpDiff,
+    pub(crate) sim: SimStats,
 }
 
 impl ScenarioResult {
-    pub fn formula(&self) -> f64 {
+    pub(crate) fn formula(&self) -> f64 {
         self.users as f64 / 200.0 + 2.0 * self.users as f64 + 1.0 + 2.0 * self.apps as f64
     }
-    pub fn calls(&self) -> u64 {
+    pub(crate) fn calls(&self) -> u64 {
         self.first.buckets.values().map(|b| b.requests).sum()
     }
-    pub fn rate_limited(&self) -> u64 {
+    pub(crate) fn rate_limited(&self) -> u64 {
         self.first.buckets.values().map(|b| b.rate_limited).sum()
     }
 }
@@ -205,6 +113,7 @@ async fn sync_scenario(graph: &Graph, name: &str, users: usize, time_scale: f64,
             apps: n_apps,
             groups: n_groups,
             time_scale,
+            rate_limit_share: args.rate_limit_share,
             first,
             first_wall,
             sim_first: sim_first.clone(),
@@ -307,7 +216,7 @@ fn print_scenario(r: &ScenarioResult) {
     t.add_row(vec!["formula users/200 + 2·users + 1 + 2·apps".to_string(), format!("{:.0}", r.formula())]);
     t.add_row(vec!["calls ÷ formula".to_string(), format!("{:.3}", r.calls() as f64 / r.formula())]);
     t.add_row(vec![
-        format!("rate-limit bound ({} bucket at {:.0}% share)", r.bound_bucket, 100.0 * BenchArgs::default().rate_limit_share),
+        format!("rate-limit bound ({} bucket at {:.0}% share)", r.bound_bucket, 100.0 * r.rate_limit_share),
         format!("{:.1} s", r.bound_seconds),
     ]);
     t.add_row(vec!["bound at the whole per-token limit".to_string(), format!("{:.1} s", r.hard_bound_seconds)]);
@@ -487,10 +396,7 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     // The server's memory settings shape the write figures; best effort (needs the right to see settings).
     let memory = graph
         .rows(
-            neo4rs::query(
-                "SHOW SETTINGS YIELD name, value WHERE name IN ['server.memory.heap.max_size', 'server.memory.pagecache.size'] \
-                 RETURN name, value ORDER BY name",
-            ),
+            neo4rs::query(&cypher::text(cypher::MEMORY_SETTINGS)),
             "memory settings",
         )
         .await
@@ -516,9 +422,9 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     if !args.writes_only {
         let plan: Vec<(&str, usize, f64)> = match (args.users, args.scenario) {
             (Some(n), _) => vec![("custom", n, 20.0)],
-            (None, Scenario::Medium) => vec![("medium", 10_000, 20.0)],
-            (None, Scenario::Large) => vec![("large", 100_000, 60.0)],
-            (None, Scenario::All) => vec![("medium", 10_000, 20.0), ("large", 100_000, 60.0)],
+            (None, BenchScenario::Medium) => vec![("medium", 10_000, 20.0)],
+            (None, BenchScenario::Large) => vec![("large", 100_000, 60.0)],
+            (None, BenchScenario::All) => vec![("medium", 10_000, 20.0), ("large", 100_000, 60.0)],
         };
         for (name, users, scale) in plan {
             let r = sync_scenario(&graph, name, users, args.time_scale.unwrap_or(scale), &args).await?;
@@ -537,3 +443,6 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     print_targets(&scenarios, write_results.as_deref());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,19 +1,20 @@
 //! Database side of the benchmark: fingerprints of one account's data (to prove a no-change re-sync
 //! changed nothing), object counts, and clean-up of the data a benchmark account wrote.
 
-use crate::graph::{query_with, Graph};
-use crate::model::kinds::{NODE_KINDS, REL_KINDS};
+use crate::cypher::{self, for_node, for_rel};
+use oktagraph::graph::{query_with, Graph};
+use oktagraph::model::kinds::{NodeKind, NODE_KINDS, REL_KINDS};
 use chrono::{DateTime, FixedOffset};
 use neo4rs::BoltType;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 /// Properties the writer moves on every sync by design; everything else must stay put on a no-change re-sync.
-pub const BOOKKEEPING: &[&str] = &["_lastSeenOn"];
+pub(crate) const BOOKKEEPING: &[&str] = &["_lastSeenOn"];
 
 /// `"<_type>|<_key>"` → hash of labels and every property except the bookkeeping ones.
-pub type Fingerprint = HashMap<String, u64>;
+pub(crate) type Fingerprint = HashMap<String, u64>;
 
 fn hash_props(h: &mut DefaultHasher, props: &BoltType) {
     if let BoltType::Map(m) = props {
@@ -49,33 +50,16 @@ async fn collect_into(graph: &Graph, fp: &mut Fingerprint, type_name: &str, text
 
 /// Every node and relationship an account owns (shared employee / AWS role nodes reached from it included),
 /// hashed without the bookkeeping properties. `SyncRun` nodes are not included: each sync adds one by design.
-pub async fn fingerprint(graph: &Graph, account_key: &str) -> anyhow::Result<(Fingerprint, Fingerprint)> {
+pub(crate) async fn fingerprint(graph: &Graph, account_key: &str) -> anyhow::Result<(Fingerprint, Fingerprint)> {
     let mut nodes = Fingerprint::new();
     let mut rels = Fingerprint::new();
     for k in NODE_KINDS.iter().filter(|k| k.account_scoped) {
-        let text = format!(
-            "MATCH (n:{t}) WHERE n._accountKey = $k RETURN n._key AS k, labels(n) AS l, properties(n) AS p",
-            t = k.type_name
-        );
-        collect_into(graph, &mut nodes, k.type_name, &text, account_key).await?;
+        collect_into(graph, &mut nodes, k.type_name, &for_node(cypher::FINGERPRINT_NODES, k), account_key).await?;
     }
     for r in REL_KINDS {
-        let text = format!(
-            "MATCH (a:{f})-[r:{c}]->(b:{t}) WHERE a._accountKey = $k AND r._accountKey = $k \
-             RETURN r._key AS k, properties(r) AS p",
-            f = r.from.type_name,
-            c = r.class,
-            t = r.to.type_name
-        );
-        collect_into(graph, &mut rels, r.type_name, &text, account_key).await?;
+        collect_into(graph, &mut rels, r.type_name, &for_rel(cypher::FINGERPRINT_EDGES, r), account_key).await?;
         if !r.to.account_scoped {
-            let text = format!(
-                "MATCH (a:{f})-[:{c}]->(n:{t}) WHERE a._accountKey = $k \
-                 WITH DISTINCT n RETURN n._key AS k, labels(n) AS l, properties(n) AS p",
-                f = r.from.type_name,
-                c = r.class,
-                t = r.to.type_name
-            );
+            let text = for_rel(cypher::FINGERPRINT_SHARED_NODES, r);
             collect_into(graph, &mut nodes, r.to.type_name, &text, account_key).await?;
         }
     }
@@ -84,17 +68,17 @@ pub async fn fingerprint(graph: &Graph, account_key: &str) -> anyhow::Result<(Fi
 
 /// How two fingerprints differ.
 #[derive(Debug, Default, Clone)]
-pub struct FpDiff {
-    pub total_before: usize,
-    pub created: usize,
-    pub removed: usize,
+pub(crate) struct FpDiff {
+    pub(crate) total_before: usize,
+    pub(crate) created: usize,
+    pub(crate) removed: usize,
     /// Objects whose labels or non-bookkeeping properties changed.
-    pub changed: usize,
+    pub(crate) changed: usize,
     /// Changed/created/removed objects per `_type`.
-    pub by_type: BTreeMap<String, usize>,
+    pub(crate) by_type: BTreeMap<String, usize>,
 }
 
-pub fn diff(before: &Fingerprint, after: &Fingerprint) -> FpDiff {
+pub(crate) fn diff(before: &Fingerprint, after: &Fingerprint) -> FpDiff {
     let mut d = FpDiff { total_before: before.len(), ..Default::default() };
     let ty = |k: &str| k.split('|').next().unwrap_or_default().to_string();
     for (k, h) in after {
@@ -120,34 +104,26 @@ pub fn diff(before: &Fingerprint, after: &Fingerprint) -> FpDiff {
 }
 
 /// Nodes (account-scoped) and relationships of an account, counted in the database.
-pub async fn count_account(graph: &Graph, account_key: &str) -> anyhow::Result<(i64, i64)> {
+pub(crate) async fn count_account(graph: &Graph, account_key: &str) -> anyhow::Result<(i64, i64)> {
     let mut nodes = 0;
     let mut rels = 0;
     for k in NODE_KINDS.iter().filter(|k| k.account_scoped) {
-        let q = query_with(&format!("MATCH (n:{}) WHERE n._accountKey = $k RETURN count(n) AS n", k.type_name), vec![("k", account_key.into())]);
+        let q = query_with(&for_node(cypher::COUNT_NODES, k), vec![("k", account_key.into())]);
         nodes += graph.counts(q, "bench count", &["n"]).await?[0];
     }
-    let mut shared: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // Shared nodes (no _accountKey) count once however many relationship types reach them.
+    let mut shared: BTreeSet<(&str, String)> = BTreeSet::new();
     for r in REL_KINDS {
-        let q = query_with(
-            &format!(
-                "MATCH (a:{})-[r:{}]->(:{}) WHERE a._accountKey = $k RETURN count(r) AS n",
-                r.from.type_name, r.class, r.to.type_name
-            ),
-            vec![("k", account_key.into())],
-        );
+        let q = query_with(&for_rel(cypher::COUNT_EDGES, r), vec![("k", account_key.into())]);
         rels += graph.counts(q, "bench count", &["n"]).await?[0];
         if !r.to.account_scoped {
-            shared.entry(r.to.type_name).or_default().push(format!(
-                "MATCH (a:{})-[:{}]->(n:{}) WHERE a._accountKey = $k RETURN n._key AS key",
-                r.from.type_name, r.class, r.to.type_name
-            ));
+            let q = query_with(&for_rel(cypher::SHARED_KEYS, r), vec![("k", account_key.into())]);
+            for row in graph.rows(q, "bench count").await? {
+                shared.insert((r.to.type_name, row.get::<String>("key")?));
+            }
         }
     }
-    for queries in shared.values() {
-        let text = format!("CALL {{ {} }} RETURN count(DISTINCT key) AS n", queries.join(" UNION "));
-        nodes += graph.counts(query_with(&text, vec![("k", account_key.into())]), "bench count", &["n"]).await?[0];
-    }
+    nodes += shared.len() as i64;
     Ok((nodes, rels))
 }
 
@@ -166,46 +142,29 @@ async fn delete_loop(graph: &Graph, text: &str, params: Vec<(&str, BoltType)>) -
 /// Deletes everything a benchmark account wrote: its nodes (with their relationships), its run records, and
 /// the shared employee / AWS role nodes it linked to that were first seen after `since` and are now orphans.
 /// Nothing of any other account is touched.
-pub async fn delete_account(graph: &Graph, account_key: &str, since: DateTime<FixedOffset>) -> anyhow::Result<i64> {
+pub(crate) async fn delete_account(graph: &Graph, account_key: &str, since: DateTime<FixedOffset>) -> anyhow::Result<i64> {
     // Shared nodes this account may have created, remembered before their links go.
-    let mut shared: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut shared: Vec<(&NodeKind, Vec<String>)> = Vec::new();
     for r in REL_KINDS.iter().filter(|r| !r.to.account_scoped) {
         let q = query_with(
-            &format!(
-                "MATCH (a:{})-[:{}]->(n:{}) WHERE a._accountKey = $k AND n._firstSeenOn >= $since RETURN DISTINCT n._key AS key",
-                r.from.type_name, r.class, r.to.type_name
-            ),
+            &for_rel(cypher::SHARED_KEYS_SINCE, r),
             vec![("k", account_key.into()), ("since", BoltType::from(since))],
         );
         let keys: Vec<String> = graph.rows(q, "bench clean-up").await?.iter().filter_map(|r| r.get::<String>("key").ok()).collect();
-        shared.push((r.to.type_name, keys));
+        shared.push((r.to, keys));
     }
     let mut deleted = 0;
-    deleted += delete_loop(
-        graph,
-        "MATCH (r:SyncRun) WHERE r.accountKey = $k WITH r LIMIT 5000 DETACH DELETE r RETURN count(*) AS n",
-        vec![("k", account_key.into())],
-    )
-    .await?;
-    // Relationships first, in bounded batches: DETACH DELETE of a hub (the account, Everyone) would put
-    // every one of its relationships into one transaction and exceed Neo4j's transaction memory limit.
+    deleted += delete_loop(graph, &cypher::text(cypher::DELETE_SYNC_RUNS), vec![("k", account_key.into())]).await?;
+    // Relationships first (delete_edges.cypher says why).
     for r in REL_KINDS {
-        let text = format!(
-            "MATCH (a:{})-[r:{}]->(:{}) WHERE a._accountKey = $k WITH r LIMIT 10000 DELETE r RETURN count(*) AS n",
-            r.from.type_name, r.class, r.to.type_name
-        );
-        delete_loop(graph, &text, vec![("k", account_key.into())]).await?;
+        delete_loop(graph, &for_rel(cypher::DELETE_EDGES, r), vec![("k", account_key.into())]).await?;
     }
     for k in NODE_KINDS.iter().filter(|k| k.account_scoped) {
-        let text = format!("MATCH (n:{}) WHERE n._accountKey = $k WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS n", k.type_name);
-        deleted += delete_loop(graph, &text, vec![("k", account_key.into())]).await?;
+        deleted += delete_loop(graph, &for_node(cypher::DELETE_NODES, k), vec![("k", account_key.into())]).await?;
     }
-    for (type_name, keys) in shared {
+    for (kind, keys) in shared {
         for chunk in keys.chunks(5000) {
-            let q = query_with(
-                &format!("UNWIND $keys AS key MATCH (n:{type_name} {{_key: key}}) WHERE NOT (n)--() DELETE n RETURN count(*) AS n"),
-                vec![("keys", BoltType::from(chunk.to_vec()))],
-            );
+            let q = query_with(&for_node(cypher::DELETE_ORPHANS, kind), vec![("keys", BoltType::from(chunk.to_vec()))]);
             deleted += graph.counts(q, "bench clean-up", &["n"]).await?[0];
         }
     }
@@ -214,11 +173,10 @@ pub async fn delete_account(graph: &Graph, account_key: &str, since: DateTime<Fi
 
 /// Deletes shared nodes (employee, aws_iam_role) whose `_key` starts with `prefix` (the write comparison
 /// gives every key a unique prefix, so nothing another tool wrote can match).
-pub async fn delete_prefixed_shared(graph: &Graph, prefix: &str) -> anyhow::Result<i64> {
+pub(crate) async fn delete_prefixed_shared(graph: &Graph, prefix: &str) -> anyhow::Result<i64> {
     let mut deleted = 0;
     for k in NODE_KINDS.iter().filter(|k| !k.account_scoped) {
-        let text = format!("MATCH (n:{}) WHERE n._key STARTS WITH $p WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n", k.type_name);
-        deleted += delete_loop(graph, &text, vec![("p", prefix.into())]).await?;
+        deleted += delete_loop(graph, &for_node(cypher::DELETE_PREFIXED, k), vec![("p", prefix.into())]).await?;
     }
     Ok(deleted)
 }
