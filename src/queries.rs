@@ -2,7 +2,6 @@
 //! header comments, running them with parameters, and turning rows into JSON for any output format.
 
 use crate::graph::{Graph, GraphError};
-pub use crate::graph::bolt_to_json;
 use neo4rs::BoltType;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -51,7 +50,7 @@ pub fn shipped_alerts() -> Vec<NamedQuery> {
 }
 
 /// Parses a query file; `file_stem` names it when the header has no `// name:`.
-pub fn parse(file_stem: &str, text: &str) -> Result<NamedQuery, String> {
+pub(crate) fn parse(file_stem: &str, text: &str) -> Result<NamedQuery, String> {
     let mut q = NamedQuery {
         name: file_stem.to_string(),
         description: String::new(),

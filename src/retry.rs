@@ -8,7 +8,7 @@ use std::time::Duration;
 /// How far a pause may stray from the backoff `min(cap, base * 2^n)`, as fractions of it: the pause is
 /// uniform in `[low, high]` times the backoff.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Jitter {
+pub(crate) struct Jitter {
     pub low: f64,
     pub high: f64,
 }
@@ -16,16 +16,16 @@ pub struct Jitter {
 impl Jitter {
     /// "Equal jitter": half fixed, half random. The fixed half guarantees the server a pause; the random
     /// half spreads concurrent clients apart.
-    pub const EQUAL: Jitter = Jitter { low: 0.5, high: 1.0 };
+    pub(crate) const EQUAL: Jitter = Jitter { low: 0.5, high: 1.0 };
     /// ±50% around the backoff, so two deadlocked writers do not collide again in step.
-    pub const HALF_EITHER_WAY: Jitter = Jitter { low: 0.5, high: 1.5 };
+    pub(crate) const HALF_EITHER_WAY: Jitter = Jitter { low: 0.5, high: 1.5 };
     /// Exactly the backoff.
-    pub const NONE: Jitter = Jitter { low: 1.0, high: 1.0 };
+    pub(crate) const NONE: Jitter = Jitter { low: 1.0, high: 1.0 };
 }
 
 /// The backoff schedule and budget.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RetryPolicy {
+pub(crate) struct RetryPolicy {
     /// Retries allowed after the first attempt.
     pub max_retries: u32,
     pub base: Duration,
@@ -35,20 +35,20 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// Attempts in all, the first one included.
-    pub const fn attempts(&self) -> u32 {
+    pub(crate) const fn attempts(&self) -> u32 {
         self.max_retries + 1
     }
 
     /// The pause before retry `retries_done + 1` of a retryable failure, or `None` when the budget is
     /// spent. `jitter` is a number in `[0, 1)` drawn by the caller.
-    pub fn delay(&self, retries_done: u32, jitter: f64) -> Option<Duration> {
+    pub(crate) fn delay(&self, retries_done: u32, jitter: f64) -> Option<Duration> {
         (retries_done < self.max_retries).then(|| backoff(retries_done, self, jitter))
     }
 }
 
 /// The pause after the `n`-th retry (0 for the first failure): `min(cap, base * 2^n)`, scaled by the
 /// policy's jitter at the point `jitter` (in `[0, 1]`) of its range.
-pub fn backoff(n: u32, policy: &RetryPolicy, jitter: f64) -> Duration {
+pub(crate) fn backoff(n: u32, policy: &RetryPolicy, jitter: f64) -> Duration {
     let exp = policy.base.saturating_mul(1u32.checked_shl(n.min(31)).unwrap_or(u32::MAX));
     let full = exp.min(policy.cap);
     let jitter = jitter.clamp(0.0, 1.0);
@@ -57,7 +57,7 @@ pub fn backoff(n: u32, policy: &RetryPolicy, jitter: f64) -> Duration {
 }
 
 /// A jitter point for [`backoff`], uniform in `[0, 1)`.
-pub fn draw_jitter() -> f64 {
+pub(crate) fn draw_jitter() -> f64 {
     rand::random::<f64>()
 }
 

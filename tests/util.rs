@@ -134,7 +134,7 @@ pub async fn snapshot(g: &Graph, account: &str) -> Vec<String> {
             let id: String = r.get("id").unwrap_or_default();
             let mut labels: Vec<String> = r.get("labels").unwrap_or_default();
             labels.sort();
-            let mut p = oktagraph::queries::bolt_to_json(&r.get::<neo4rs::BoltType>("p").unwrap());
+            let mut p = oktagraph::graph::bolt_to_json(&r.get::<neo4rs::BoltType>("p").unwrap());
             if let Some(m) = p.as_object_mut() {
                 for k in ["_lastSeenOn", "_firstSeenOn", "_lastChangedOn"] {
                     m.remove(k);

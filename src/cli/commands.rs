@@ -48,7 +48,7 @@ fn config_error(e: config::ConfigError) -> CliError {
 ///
 /// Only `sync` reads the accounts' Okta credentials (`okta_credentials`): the commands that only talk to
 /// Neo4j must work for an analyst who has the config file but not the tokens.
-pub fn settings(g: &GlobalArgs, account: Option<&str>, okta_credentials: bool) -> Result<Settings, CliError> {
+pub(crate) fn settings(g: &GlobalArgs, account: Option<&str>, okta_credentials: bool) -> Result<Settings, CliError> {
     let overrides = ConfigOverrides {
         graph_only: !okta_credentials,
         config_path: g.config.clone(),
@@ -63,7 +63,7 @@ pub fn settings(g: &GlobalArgs, account: Option<&str>, okta_credentials: bool) -
 }
 
 /// The Neo4j connection settings.
-pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
+pub(crate) fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
     let password = match &s.neo4j.password {
         Some(p) => p.clone(),
         None if is_loopback_uri(&s.neo4j.uri) => SecretString::from(LOCAL_DEV_PASSWORD),
@@ -78,7 +78,7 @@ pub fn neo4j_config(s: &Settings) -> Result<Neo4jConfig, CliError> {
 
 /// The password of the local development Neo4j (tests/neo4j/neo4j-local and docker-compose.yml), used
 /// only when no password is configured and the server is on this machine.
-pub const LOCAL_DEV_PASSWORD: &str = "oktagraph-local";
+pub(crate) const LOCAL_DEV_PASSWORD: &str = "oktagraph-local";
 
 fn is_loopback_uri(uri: &str) -> bool {
     // bolt:// and neo4j:// are not schemes `url` knows, so an IPv4 host comes back as a domain name.
@@ -91,7 +91,7 @@ fn is_loopback_uri(uri: &str) -> bool {
 }
 
 /// Settings without Okta credentials and a connected graph, for the commands that only talk to Neo4j.
-pub async fn connect(g: &GlobalArgs) -> Result<(Settings, Graph), CliError> {
+pub(crate) async fn connect(g: &GlobalArgs) -> Result<(Settings, Graph), CliError> {
     let s = settings(g, None, false)?;
     let graph = Graph::connect(&neo4j_config(&s)?).await?;
     Ok((s, graph))
@@ -112,7 +112,7 @@ async fn schema(g: &GlobalArgs) -> Result<ExitCode, CliError> {
 }
 
 /// The job for one configured account.
-pub fn job(a: &config::AccountSettings, lock_ttl: std::time::Duration) -> AccountJob {
+pub(crate) fn job(a: &config::AccountSettings, lock_ttl: std::time::Duration) -> AccountJob {
     let credentials = match &a.auth {
         AccountAuth::Token(t) => Credentials::Ssws(t.clone()),
         AccountAuth::OAuth { client_id, private_key_pem, key_id, scopes } => {
@@ -136,7 +136,7 @@ pub fn job(a: &config::AccountSettings, lock_ttl: std::time::Duration) -> Accoun
 }
 
 /// Turns SIGINT/SIGTERM into a cancel signal: collection stops, what was collected is written, nothing is swept.
-pub fn cancel_on_signals() -> watch::Receiver<bool> {
+pub(crate) fn cancel_on_signals() -> watch::Receiver<bool> {
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         #[cfg(unix)]
@@ -233,7 +233,7 @@ const LOCK_WAIT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// One sync of one account, reported; returns its exit code. With `wait`, a sync that finds the account's
 /// lock held by another process waits for it (until cancelled) instead of returning [`ExitCode::Busy`].
-pub async fn sync_once(
+pub(crate) async fn sync_once(
     graph: &Graph,
     job: &AccountJob,
     mut cancel: watch::Receiver<bool>,
@@ -328,7 +328,7 @@ async fn query(g: &GlobalArgs, args: &QueryArgs) -> Result<ExitCode, CliError> {
 }
 
 /// Accepts an account name or an `okta_account:<host>` key and returns the key.
-pub async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError> {
+pub(crate) async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError> {
     if a.starts_with("okta_account:") {
         return Ok(a.to_string());
     }
@@ -341,7 +341,7 @@ pub async fn resolve_account(graph: &Graph, a: &str) -> Result<String, CliError>
 }
 
 /// Every account key in the graph, or the one named.
-pub async fn account_keys(graph: &Graph, account: Option<&str>) -> Result<Vec<String>, CliError> {
+pub(crate) async fn account_keys(graph: &Graph, account: Option<&str>) -> Result<Vec<String>, CliError> {
     match account {
         Some(a) => Ok(vec![resolve_account(graph, a).await?]),
         None => Ok(graph::accounts::all(graph).await?),
@@ -370,7 +370,7 @@ async fn purge(g: &GlobalArgs, args: &PurgeArgs) -> Result<ExitCode, CliError> {
 }
 
 /// Parses `30d`, `12h`, `15m`, `90s`, `2w`, `1h30m`.
-pub fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
+pub(crate) fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
     let secs = crate::config::parse_span(s).map_err(|reason| CliError::usage(format!("'{s}' is not a duration ({reason}); examples: 30d, 12h, 15m, 0s")))?;
     i64::try_from(secs)
         .ok()

@@ -3,7 +3,7 @@
 use super::args::{GlobalArgs, LogFormat};
 use tracing_subscriber::EnvFilter;
 
-pub fn init(g: &GlobalArgs) -> Result<(), String> {
+pub(crate) fn init(g: &GlobalArgs) -> Result<(), String> {
     let filter = match std::env::var(crate::config::env::OKTAGRAPH_LOG) {
         Ok(f) if !f.trim().is_empty() => f,
         _ => format!("oktagraph={},warn", g.log_level),

@@ -7,7 +7,7 @@ use crate::sync::SyncSummary;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use serde_json::Value;
 
-pub fn print_summary(s: &SyncSummary) {
+pub(crate) fn print_summary(s: &SyncSummary) {
     println!(
         "\n{} ({}) sync {}: {} in {:.1}s",
         s.account_name,
@@ -68,7 +68,7 @@ fn plain(v: &Value) -> String {
     }
 }
 
-pub fn print_rows(r: &QueryResult, format: OutputFormat) {
+pub(crate) fn print_rows(r: &QueryResult, format: OutputFormat) {
     match format {
         OutputFormat::Json => {
             println!("{}", serde_json::to_string_pretty(&Value::Array(r.objects())).unwrap_or_default());

@@ -7,14 +7,14 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Instant;
 
-pub struct ProgressReporter {
+pub(crate) struct ProgressReporter {
     account: String,
     multi: Option<MultiProgress>,
     bars: Mutex<HashMap<String, (ProgressBar, Instant)>>,
 }
 
 impl ProgressReporter {
-    pub fn new(account: &str) -> ProgressReporter {
+    pub(crate) fn new(account: &str) -> ProgressReporter {
         let multi = std::io::stderr().is_terminal().then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
         ProgressReporter { account: account.to_string(), multi, bars: Mutex::new(HashMap::new()) }
     }

@@ -21,7 +21,7 @@ mod roles;
 mod rules;
 mod scheduler;
 mod shared;
-pub mod steps;
+pub(crate) mod steps;
 mod system_log;
 mod users;
 

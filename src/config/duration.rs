@@ -11,7 +11,7 @@ use std::time::Duration;
 /// `1d 12h`. Units: `s`/`sec`/`secs`/`second(s)`, `m`/`min`/`mins`/`minute(s)`, `h`/`hr`/`hrs`/`hour(s)`,
 /// `d`/`day(s)`, `w`/`week(s)`. Zero, negative, unit-less or overflowing values are errors; the message is a reason
 /// without the input, so callers can prefix their own context.
-pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("disabled") {
         return Ok(None);
@@ -28,7 +28,7 @@ pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
 
 /// Parses a span of time in whole seconds: the same grammar as [`parse_duration`] (plus `w`/`week(s)`),
 /// zero allowed, no `DISABLED`. Used for ages such as `purge --deleted-before 30d`.
-pub fn parse_span(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_span(s: &str) -> Result<u64, String> {
     let s = s.trim();
     if s.is_empty() {
         return Err("is empty; use a duration like \"30d\" or \"12h\"".into());

@@ -11,7 +11,7 @@
 
 mod build;
 mod duration;
-pub mod env;
+pub(crate) mod env;
 mod error;
 mod raw;
 mod settings;
@@ -19,14 +19,13 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use duration::{parse_duration, parse_span};
+pub(crate) use duration::parse_span;
 pub use error::{ConfigError, Origin, SecretSource};
 pub use settings::*;
-pub use validate::default_account_name;
 
 /// File looked for in the working directory when neither `--config` nor `OKTAGRAPH_CONFIG` is given;
 /// also where `oktagraph init` writes by default.
-pub const DEFAULT_CONFIG_FILE: &str = "oktagraph.toml";
+pub(crate) const DEFAULT_CONFIG_FILE: &str = "oktagraph.toml";
 
 /// The settings given on the command line. `None` means "not given"; the CLI module fills this in.
 #[derive(Debug, Clone, Default)]

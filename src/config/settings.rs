@@ -9,19 +9,19 @@ use secrecy::SecretString;
 use super::ConfigError;
 
 /// Default Neo4j URI (README.md#configuration).
-pub const DEFAULT_NEO4J_URI: &str = "bolt://127.0.0.1:7687";
+pub(crate) const DEFAULT_NEO4J_URI: &str = "bolt://127.0.0.1:7687";
 /// Default Neo4j user (README.md#configuration).
-pub const DEFAULT_NEO4J_USER: &str = "neo4j";
+pub(crate) const DEFAULT_NEO4J_USER: &str = "neo4j";
 /// Default Neo4j database (README.md#configuration): the graph module's.
-pub use crate::graph::DEFAULT_DATABASE as DEFAULT_NEO4J_DATABASE;
+pub(crate) use crate::graph::DEFAULT_DATABASE as DEFAULT_NEO4J_DATABASE;
 /// Writer defaults and bounds: the graph module's, which owns the writer.
-pub use crate::graph::{DEFAULT_BATCH_SIZE, DEFAULT_WRITE_CONCURRENCY, MAX_BATCH_SIZE, MAX_WRITE_CONCURRENCY};
+pub(crate) use crate::graph::{DEFAULT_BATCH_SIZE, DEFAULT_WRITE_CONCURRENCY, MAX_BATCH_SIZE, MAX_WRITE_CONCURRENCY};
 /// Neo4j URI schemes the driver understands: the graph module's list, which it checks on connect.
-pub use crate::graph::URI_SCHEMES as NEO4J_SCHEMES;
+pub(crate) use crate::graph::URI_SCHEMES as NEO4J_SCHEMES;
 /// Okta client defaults (rate-limit share, concurrent requests): the okta module's.
-pub use crate::okta::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE_LIMIT_SHARE};
+pub(crate) use crate::okta::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE_LIMIT_SHARE};
 /// Read scopes an OAuth service app needs for a full sync (okta-api.md §5): the okta module's list.
-pub use crate::okta::DEFAULT_SCOPES as DEFAULT_OAUTH_SCOPES;
+pub(crate) use crate::okta::DEFAULT_SCOPES as DEFAULT_OAUTH_SCOPES;
 
 /// Everything a command needs, resolved from CLI flags, environment and `oktagraph.toml`.
 #[derive(Debug, Clone)]

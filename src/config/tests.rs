@@ -7,6 +7,7 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 
 use super::*;
+use super::validate::default_account_name;
 
 const PATH: &str = "conf/oktagraph.toml";
 

@@ -596,7 +596,7 @@ fn derived_name(org_url: &str, at: Origin) -> Result<String, ConfigError> {
 /// The default account name for an org URL: the first DNS label of its host (`acme` for
 /// `https://acme.okta.com`), or the whole host for IP addresses (`127.0.0.1`, `[::1]`); `localhost` stays `localhost`.
 /// A missing scheme is tolerated (`acme.okta.com`). `None` when no host can be found.
-pub fn default_account_name(org_url: &str) -> Option<String> {
+pub(crate) fn default_account_name(org_url: &str) -> Option<String> {
     let s = org_url.trim();
     let parsed = Url::parse(s).ok().filter(|u| u.host().is_some());
     let url = match parsed {

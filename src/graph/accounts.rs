@@ -6,12 +6,12 @@ use chrono::{DateTime, FixedOffset};
 use neo4rs::BoltType;
 
 /// The keys of the accounts named `name` (none, one, or several when two accounts share a name).
-pub async fn named(graph: &Graph, name: &str) -> Result<Vec<String>, GraphError> {
+pub(crate) async fn named(graph: &Graph, name: &str) -> Result<Vec<String>, GraphError> {
     keys(graph.rows(query_with(cypher::ACCOUNTS_NAMED, vec![("name", name.into())]), "find account").await?)
 }
 
 /// Every account key in the graph, in order.
-pub async fn all(graph: &Graph) -> Result<Vec<String>, GraphError> {
+pub(crate) async fn all(graph: &Graph) -> Result<Vec<String>, GraphError> {
     keys(graph.rows(neo4rs::query(cypher::ACCOUNTS_ALL), "list accounts").await?)
 }
 
@@ -20,7 +20,7 @@ fn keys(rows: Vec<neo4rs::Row>) -> Result<Vec<String>, GraphError> {
 }
 
 /// The stored values of the named properties of one account node (those present and storable).
-pub async fn stored_props(graph: &Graph, account_key: &str, names: &[&str]) -> Result<Props, GraphError> {
+pub(crate) async fn stored_props(graph: &Graph, account_key: &str, names: &[&str]) -> Result<Props, GraphError> {
     let rows = graph.rows(query_with(cypher::ACCOUNT_STORED_PROPS, vec![("key", account_key.into())]), "read account").await?;
     let mut props = Props::new();
     if let Some(BoltType::Map(stored)) = rows.first().and_then(|r| r.get::<BoltType>("props").ok()) {

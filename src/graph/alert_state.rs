@@ -5,7 +5,7 @@ use super::{cypher, query_with, Graph, GraphError};
 use neo4rs::{BoltList, BoltType};
 
 /// One rule's evaluation for one account: its rows, each as JSON text.
-pub struct AlertState<'a> {
+pub(crate) struct AlertState<'a> {
     pub key: &'a str,
     pub rule: &'a str,
     pub account_key: &'a str,
@@ -13,13 +13,13 @@ pub struct AlertState<'a> {
 }
 
 /// The rows recorded under `key`, or `None` before the rule's first evaluation for that account.
-pub async fn read(graph: &Graph, key: &str) -> Result<Option<Vec<String>>, GraphError> {
+pub(crate) async fn read(graph: &Graph, key: &str) -> Result<Option<Vec<String>>, GraphError> {
     let rows = graph.rows(query_with(cypher::ALERT_STATE_READ, vec![("key", key.into())]), "alert state").await?;
     Ok(rows.first().map(|r| r.get::<Vec<String>>("rows").unwrap_or_default()))
 }
 
 /// Records an evaluation, replacing the previous one.
-pub async fn write(graph: &Graph, state: &AlertState<'_>) -> Result<(), GraphError> {
+pub(crate) async fn write(graph: &Graph, state: &AlertState<'_>) -> Result<(), GraphError> {
     let mut list = BoltList::with_capacity(state.rows.len());
     for r in &state.rows {
         list.push(BoltType::from(*r));

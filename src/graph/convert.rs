@@ -3,7 +3,7 @@
 use crate::model::{Prop, Props};
 use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
 
-pub fn prop_to_bolt(p: &Prop) -> BoltType {
+pub(crate) fn prop_to_bolt(p: &Prop) -> BoltType {
     match p {
         Prop::Str(s) => BoltType::String(BoltString::new(s)),
         Prop::Int(i) => BoltType::from(*i),

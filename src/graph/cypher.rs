@@ -3,32 +3,32 @@
 
 use crate::model::kinds::{is_identifier, NodeKind, RelKind};
 
-pub const SCHEMA: &str = include_str!("../../cypher/schema.cypher");
-pub const UPSERT_NODES: &str = include_str!("../../cypher/upsert_nodes.cypher");
-pub const UPSERT_EDGES: &str = include_str!("../../cypher/upsert_edges.cypher");
-pub const SWEEP_NODES: &str = include_str!("../../cypher/sweep_nodes.cypher");
-pub const SWEEP_EDGES: &str = include_str!("../../cypher/sweep_edges.cypher");
-pub const PURGE_NODES: &str = include_str!("../../cypher/purge.cypher");
-pub const PURGE_EDGES: &str = include_str!("../../cypher/purge_edges.cypher");
-pub const SYNC_RUN_START: &str = include_str!("../../cypher/sync_run_start.cypher");
-pub const SYNC_RUN_FINISH: &str = include_str!("../../cypher/sync_run_finish.cypher");
-pub const SWEEP_CUTOFF: &str = include_str!("../../cypher/sweep_cutoff.cypher");
-pub const LOCK_ACQUIRE: &str = include_str!("../../cypher/lock/acquire.cypher");
-pub const LOCK_RENEW: &str = include_str!("../../cypher/lock/renew.cypher");
-pub const LOCK_RELEASE: &str = include_str!("../../cypher/lock/release.cypher");
-pub const SWEEP_EDGES_WINDOW: &str = include_str!("../../cypher/graph/sweep_edges_window.cypher");
-pub const SERVER_INFO: &str = include_str!("../../cypher/graph/server_info.cypher");
-pub const ACCOUNTS_NAMED: &str = include_str!("../../cypher/accounts/named.cypher");
-pub const ACCOUNTS_ALL: &str = include_str!("../../cypher/accounts/all.cypher");
-pub const ACCOUNT_STORED_PROPS: &str = include_str!("../../cypher/accounts/stored_props.cypher");
-pub const ALERT_STATE_READ: &str = include_str!("../../cypher/alert_state/read.cypher");
-pub const ALERT_STATE_WRITE: &str = include_str!("../../cypher/alert_state/write.cypher");
-pub const EXPORT_NODES: &str = include_str!("../../cypher/export/nodes.cypher");
-pub const EXPORT_SHARED_NODES: &str = include_str!("../../cypher/export/shared_nodes.cypher");
-pub const EXPORT_EDGES: &str = include_str!("../../cypher/export/edges.cypher");
+pub(crate) const SCHEMA: &str = include_str!("../../cypher/schema.cypher");
+pub(crate) const UPSERT_NODES: &str = include_str!("../../cypher/upsert_nodes.cypher");
+pub(crate) const UPSERT_EDGES: &str = include_str!("../../cypher/upsert_edges.cypher");
+pub(crate) const SWEEP_NODES: &str = include_str!("../../cypher/sweep_nodes.cypher");
+pub(crate) const SWEEP_EDGES: &str = include_str!("../../cypher/sweep_edges.cypher");
+pub(crate) const PURGE_NODES: &str = include_str!("../../cypher/purge.cypher");
+pub(crate) const PURGE_EDGES: &str = include_str!("../../cypher/purge_edges.cypher");
+pub(crate) const SYNC_RUN_START: &str = include_str!("../../cypher/sync_run_start.cypher");
+pub(crate) const SYNC_RUN_FINISH: &str = include_str!("../../cypher/sync_run_finish.cypher");
+pub(crate) const SWEEP_CUTOFF: &str = include_str!("../../cypher/sweep_cutoff.cypher");
+pub(crate) const LOCK_ACQUIRE: &str = include_str!("../../cypher/lock/acquire.cypher");
+pub(crate) const LOCK_RENEW: &str = include_str!("../../cypher/lock/renew.cypher");
+pub(crate) const LOCK_RELEASE: &str = include_str!("../../cypher/lock/release.cypher");
+pub(crate) const SWEEP_EDGES_WINDOW: &str = include_str!("../../cypher/graph/sweep_edges_window.cypher");
+pub(crate) const SERVER_INFO: &str = include_str!("../../cypher/graph/server_info.cypher");
+pub(crate) const ACCOUNTS_NAMED: &str = include_str!("../../cypher/accounts/named.cypher");
+pub(crate) const ACCOUNTS_ALL: &str = include_str!("../../cypher/accounts/all.cypher");
+pub(crate) const ACCOUNT_STORED_PROPS: &str = include_str!("../../cypher/accounts/stored_props.cypher");
+pub(crate) const ALERT_STATE_READ: &str = include_str!("../../cypher/alert_state/read.cypher");
+pub(crate) const ALERT_STATE_WRITE: &str = include_str!("../../cypher/alert_state/write.cypher");
+pub(crate) const EXPORT_NODES: &str = include_str!("../../cypher/export/nodes.cypher");
+pub(crate) const EXPORT_SHARED_NODES: &str = include_str!("../../cypher/export/shared_nodes.cypher");
+pub(crate) const EXPORT_EDGES: &str = include_str!("../../cypher/export/edges.cypher");
 
 /// Splits a `.cypher` file into statements: `;` ends a statement, `//` lines are comments.
-pub fn statements(file: &str) -> Vec<String> {
+pub(crate) fn statements(file: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     for line in file.lines() {
@@ -63,7 +63,7 @@ fn strip_comments(t: &str) -> String {
     t.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
 }
 
-pub fn upsert_nodes(kind: &NodeKind) -> String {
+pub(crate) fn upsert_nodes(kind: &NodeKind) -> String {
     let classes: String = kind.classes.iter().map(|c| format!(":{}", label(c))).collect();
     let set = if kind.account_scoped { "=" } else { "+=" };
     strip_comments(UPSERT_NODES)
@@ -72,18 +72,18 @@ pub fn upsert_nodes(kind: &NodeKind) -> String {
         .replace("{{SET}}", set)
 }
 
-pub fn upsert_edges(kind: &RelKind) -> String {
+pub(crate) fn upsert_edges(kind: &RelKind) -> String {
     strip_comments(UPSERT_EDGES)
         .replace("{{FROM}}", label(kind.from.type_name))
         .replace("{{TO}}", label(kind.to.type_name))
         .replace("{{CLASS}}", label(kind.class))
 }
 
-pub fn sweep_nodes(kind: &NodeKind) -> String {
+pub(crate) fn sweep_nodes(kind: &NodeKind) -> String {
     strip_comments(SWEEP_NODES).replace("{{TYPE}}", label(kind.type_name))
 }
 
-pub fn sweep_edges(kind: &RelKind) -> String {
+pub(crate) fn sweep_edges(kind: &RelKind) -> String {
     let window = if kind.windowed { strip_comments(SWEEP_EDGES_WINDOW) } else { String::new() };
     strip_comments(SWEEP_EDGES)
         .replace("{{FROM}}", label(kind.from.type_name))
@@ -92,7 +92,7 @@ pub fn sweep_edges(kind: &RelKind) -> String {
         .replace("{{WINDOW}}", window.trim())
 }
 
-pub fn purge_edges(class: &str) -> String {
+pub(crate) fn purge_edges(class: &str) -> String {
     strip_comments(PURGE_EDGES).replace("{{CLASS}}", label(class))
 }
 

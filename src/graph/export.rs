@@ -5,7 +5,7 @@ use neo4rs::BoltType;
 
 /// What to export. Node rows have `labels`, `key`, `props`; relationship rows `type`, `from`, `to`, `props`.
 #[derive(Debug, Clone, Copy)]
-pub enum Part {
+pub(crate) enum Part {
     /// The account's own nodes.
     Nodes,
     /// Shared nodes the account's relationships point at.
@@ -16,7 +16,7 @@ pub enum Part {
 
 /// Streams one part of an account's graph into `f`. An error from `f` stops the stream and is returned
 /// inside the `Ok`, apart from Neo4j's errors.
-pub async fn each<E>(
+pub(crate) async fn each<E>(
     graph: &Graph,
     account_key: &str,
     part: Part,

@@ -5,7 +5,7 @@ use neo4rs::BoltType;
 use serde_json::{json, Map, Value};
 
 /// One result row: column name to value.
-pub type JsonRow = Map<String, Value>;
+pub(crate) type JsonRow = Map<String, Value>;
 
 /// Converts a Bolt value to JSON: temporal values as ISO-8601 strings, nodes as their properties.
 pub fn bolt_to_json(b: &BoltType) -> Value {
@@ -44,6 +44,6 @@ pub(crate) fn row_to_json(row: &neo4rs::Row) -> JsonRow {
 }
 
 /// Runs a named query (its text read from a `.cypher` file) with parameters and returns its rows as JSON.
-pub async fn json_rows(graph: &Graph, text: &str, params: Vec<(&str, BoltType)>, context: &str) -> Result<Vec<JsonRow>, GraphError> {
+pub(crate) async fn json_rows(graph: &Graph, text: &str, params: Vec<(&str, BoltType)>, context: &str) -> Result<Vec<JsonRow>, GraphError> {
     Ok(graph.rows(query_with(text, params), context).await?.iter().map(row_to_json).collect())
 }

@@ -12,9 +12,9 @@ use std::time::Duration;
 /// How long a lock lives without a heartbeat, by default. Long enough that a busy Neo4j or a paused
 /// process does not lose it (the heartbeat renews it every quarter of this), short enough that an account
 /// whose sync was killed is free again within minutes.
-pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(120);
+pub(crate) const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(120);
 /// The shortest accepted time to live: the heartbeat must get several tries in before expiry.
-pub const MIN_LOCK_TTL: Duration = Duration::from_secs(4);
+pub(crate) const MIN_LOCK_TTL: Duration = Duration::from_secs(4);
 
 /// A lock this process holds.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ pub enum Acquired {
 }
 
 /// The lock node's key for an account.
-pub fn lock_key(account_key: &str) -> String {
+pub(crate) fn lock_key(account_key: &str) -> String {
     format!("sync_lock:{account_key}")
 }
 
@@ -110,7 +110,7 @@ pub async fn acquire(graph: &Graph, account_key: &str, owner: &str, ttl: Duratio
 
 /// The heartbeat: stamps the run record `run_key` and renews the lock. `Ok(false)` means the lock is no
 /// longer ours (it expired and another process took it).
-pub async fn renew(graph: &Graph, lock: &HeldLock, run_key: &str) -> Result<bool, GraphError> {
+pub(crate) async fn renew(graph: &Graph, lock: &HeldLock, run_key: &str) -> Result<bool, GraphError> {
     let params = vec![
         ("lockKey", BoltType::from(lock.key.as_str())),
         ("owner", BoltType::from(lock.owner.as_str())),

@@ -1,21 +1,22 @@
 //! Neo4j: connection, schema, the generic batched writer, the soft-delete sweep, run records and purge.
 //! Everything here is driven by the kinds table in [`crate::model::kinds`]; no entity has Cypher of its own.
 
-pub mod accounts;
-pub mod alert_state;
-pub mod cypher;
+pub(crate) mod accounts;
+pub(crate) mod alert_state;
+pub(crate) mod cypher;
 mod convert;
-pub mod export;
+pub(crate) mod export;
 mod json;
 pub mod lock;
 pub mod runs;
 pub mod sweep;
-pub mod writer;
+pub(crate) mod writer;
 #[cfg(test)]
 mod no_cypher_in_rust;
 
 pub use convert::{props_hash, props_to_bolt};
-pub use json::{bolt_to_json, json_rows, JsonRow};
+pub use json::bolt_to_json;
+pub(crate) use json::{json_rows, JsonRow};
 pub use writer::{GraphWriter, TypeCounts, WriteCounts};
 
 use crate::retry::{Jitter, RetryPolicy};
@@ -24,18 +25,18 @@ use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 /// Database used when none is configured (README.md#configuration).
-pub const DEFAULT_DATABASE: &str = "neo4j";
+pub(crate) const DEFAULT_DATABASE: &str = "neo4j";
 /// Default rows per `UNWIND` statement.
-pub const DEFAULT_BATCH_SIZE: usize = 2000;
+pub(crate) const DEFAULT_BATCH_SIZE: usize = 2000;
 /// Largest accepted batch size: beyond this a single statement's parameter map gets unwieldy.
-pub const MAX_BATCH_SIZE: usize = 100_000;
+pub(crate) const MAX_BATCH_SIZE: usize = 100_000;
 /// Batches the writer keeps in flight by default: two keep both cores of a small machine busy (Neo4j runs
 /// a statement on one).
-pub const DEFAULT_WRITE_CONCURRENCY: usize = 2;
+pub(crate) const DEFAULT_WRITE_CONCURRENCY: usize = 2;
 /// Largest accepted write concurrency: Neo4j runs each statement on one core.
-pub const MAX_WRITE_CONCURRENCY: usize = 16;
+pub(crate) const MAX_WRITE_CONCURRENCY: usize = 16;
 /// Neo4j URI schemes the driver understands.
-pub const URI_SCHEMES: &[&str] = &["bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"];
+pub(crate) const URI_SCHEMES: &[&str] = &["bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"];
 
 /// How to reach Neo4j.
 #[derive(Clone)]
@@ -84,12 +85,12 @@ pub enum GraphError {
 
 impl GraphError {
     /// A task that was running statements (e.g. the writer) panicked or was cancelled.
-    pub fn task_failed(context: &str, e: &tokio::task::JoinError) -> GraphError {
+    pub(crate) fn task_failed(context: &str, e: &tokio::task::JoinError) -> GraphError {
         GraphError::Query { context: context.into(), message: format!("a task failed: {e}"), transient: false }
     }
 
     /// Connection and authentication failures (exit code 3); the rest are other failures.
-    pub fn is_connection(&self) -> bool {
+    pub(crate) fn is_connection(&self) -> bool {
         matches!(self, GraphError::Unreachable { .. } | GraphError::Auth { .. })
     }
 }
@@ -104,7 +105,7 @@ pub struct Graph {
 /// The schedule for a statement that keeps failing with a transient error: up to 8 attempts, pausing
 /// 50 ms doubling to at most 3.2 s, with ±50% jitter so two deadlocked writers do not collide again in
 /// step (about 9 s over all attempts).
-pub const TRANSIENT_POLICY: RetryPolicy = RetryPolicy {
+pub(crate) const TRANSIENT_POLICY: RetryPolicy = RetryPolicy {
     max_retries: 7,
     base: Duration::from_millis(50),
     cap: Duration::from_millis(3200),
@@ -112,7 +113,7 @@ pub const TRANSIENT_POLICY: RetryPolicy = RetryPolicy {
 };
 
 /// Attempts of one statement that keeps failing with a transient error, before the error is returned.
-pub const TRANSIENT_ATTEMPTS: u32 = TRANSIENT_POLICY.attempts();
+pub(crate) const TRANSIENT_ATTEMPTS: u32 = TRANSIENT_POLICY.attempts();
 
 /// Pause before attempt `attempt + 1`.
 fn transient_pause(attempt: u32) -> Duration {

@@ -10,7 +10,6 @@ use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
 pub struct RunId {
     pub id: String,
     pub key: String,
-    pub account_key: String,
     pub started: DateTime<FixedOffset>,
 }
 
@@ -26,7 +25,7 @@ pub async fn start(graph: &Graph, id: &str, account_key: &str, account_name: &st
         ("startedOn", BoltType::from(started)),
     ];
     graph.run(query_with(cypher::SYNC_RUN_START, params), "start sync run").await?;
-    Ok(RunId { id, key, account_key: account_key.to_string(), started })
+    Ok(RunId { id, key, started })
 }
 
 /// Everything the finished run record holds.

@@ -69,7 +69,7 @@ async fn loop_until_done(
 
 /// Hard-deletes an account's soft-deleted nodes and relationships swept before `before`.
 /// Returns (nodes, relationships) removed.
-pub async fn purge(graph: &Graph, account_key: &str, before: DateTime<FixedOffset>) -> Result<(u64, u64), GraphError> {
+pub(crate) async fn purge(graph: &Graph, account_key: &str, before: DateTime<FixedOffset>) -> Result<(u64, u64), GraphError> {
     let mut classes: Vec<&str> = crate::model::kinds::REL_KINDS.iter().map(|r| r.class).collect();
     classes.sort();
     classes.dedup();

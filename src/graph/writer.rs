@@ -88,7 +88,7 @@ struct InFlight {
 }
 
 /// Rows buffered over all types, in batches: past this the fullest buffer is written early.
-pub const BUFFER_BATCHES: usize = 3;
+pub(crate) const BUFFER_BATCHES: usize = 3;
 
 /// What a batch in flight answers.
 struct BatchOutcome {
@@ -132,7 +132,7 @@ impl GraphWriter {
         Ok(())
     }
 
-    pub async fn push_node(&mut self, n: NodeRecord) -> Result<(), GraphError> {
+    pub(crate) async fn push_node(&mut self, n: NodeRecord) -> Result<(), GraphError> {
         let buf = self.nodes.entry(n.kind.type_name).or_insert_with(|| Buffer { kind: n.kind, rows: Vec::new(), keys: HashSet::new() });
         // The same object twice in one batch (duplicate ids across pages): the first one wins.
         if !buf.keys.insert(n.key.clone()) {
@@ -152,7 +152,7 @@ impl GraphWriter {
         self.keep_within_budget().await
     }
 
-    pub async fn push_edge(&mut self, e: EdgeRecord) -> Result<(), GraphError> {
+    pub(crate) async fn push_edge(&mut self, e: EdgeRecord) -> Result<(), GraphError> {
         let buf = self.edges.entry(e.kind.type_name).or_insert_with(|| Buffer { kind: e.kind, rows: Vec::new(), keys: HashSet::new() });
         if !buf.keys.insert(e.key()) {
             return Ok(());

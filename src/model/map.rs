@@ -86,7 +86,7 @@ fn finish_names(n: &mut NodeRecord, name: Option<String>, display: Option<String
 }
 
 /// Starts an edge with the properties every relationship carries (docs/graph.md#relationships).
-pub fn edge(ctx: &Context, kind: &'static RelKind, from: &str, to: &str) -> EdgeRecord {
+pub(crate) fn edge(ctx: &Context, kind: &'static RelKind, from: &str, to: &str) -> EdgeRecord {
     let mut props = Props::new();
     props.insert("_type".into(), kind.type_name.into());
     props.insert("_class".into(), kind.class.into());
@@ -98,9 +98,9 @@ pub fn edge(ctx: &Context, kind: &'static RelKind, from: &str, to: &str) -> Edge
 }
 
 /// Account properties read from `GET /api/v1/org`.
-pub const ORG_PROPS: &[&str] = &["companyName", "oktaOrgId", "orgStatus", "website"];
+pub(crate) const ORG_PROPS: &[&str] = &["companyName", "oktaOrgId", "orgStatus", "website"];
 /// Account properties read from `GET /api/v1/org/privacy/oktaSupport` (super admins only).
-pub const SUPPORT_PROPS: &[&str] = &["supportEnabled", "supportExpiresOn", "supportCaseNumber"];
+pub(crate) const SUPPORT_PROPS: &[&str] = &["supportEnabled", "supportExpiresOn", "supportCaseNumber"];
 
 /// The `okta_account` node. `org` is `GET /api/v1/org` and `support` is
 /// `GET /api/v1/org/privacy/oktaSupport`, each when the token could read it.
@@ -212,7 +212,7 @@ pub fn user(ctx: &Context, u: &Value) -> Option<Records> {
 }
 
 /// The node kind for an Okta group `type`: APP_GROUP is `okta_app_user_group`, the rest `okta_user_group`.
-pub fn group_kind(group_type: Option<&str>) -> &'static NodeKind {
+pub(crate) fn group_kind(group_type: Option<&str>) -> &'static NodeKind {
     if group_type == Some("APP_GROUP") {
         &kinds::APP_USER_GROUP
     } else {
@@ -259,14 +259,14 @@ pub(crate) fn member_edge(ctx: &Context, group_kind: &'static NodeKind, group_id
 }
 
 /// The AWS account id in an IAM ARN (`arn:aws:iam::123456789012:...`).
-pub fn aws_account_id(arn: &str) -> Option<&str> {
+pub(crate) fn aws_account_id(arn: &str) -> Option<&str> {
     let rest = arn.strip_prefix("arn:aws:iam::").or_else(|| arn.strip_prefix("arn:aws-us-gov:iam::"))?;
     let id = rest.split(':').next()?;
     (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
 }
 
 /// True for the AWS Account Federation app.
-pub fn is_aws_app(app: &Value) -> bool {
+pub(crate) fn is_aws_app(app: &Value) -> bool {
     s(app, &["name"]) == Some("amazon_aws") || get(app, &["settings", "app", "identityProviderArn"]).is_some()
 }
 
@@ -467,7 +467,7 @@ pub fn factor(ctx: &Context, user_id: &str, f: &Value) -> Option<Records> {
 }
 
 /// The `okta_role` key for a role assignment: the role type, or the custom role's id for CUSTOM roles.
-pub fn role_key(ctx: &Context, r: &Value) -> Option<String> {
+pub(crate) fn role_key(ctx: &Context, r: &Value) -> Option<String> {
     let rtype = s(r, &["type"])?;
     let ident = if rtype == "CUSTOM" { s(r, &["role"]).unwrap_or(rtype) } else { rtype };
     Some(format!("okta_role:{}:{ident}", ctx.org_host))

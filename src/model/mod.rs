@@ -56,10 +56,10 @@ impl Records {
         self.nodes.extend(other.nodes);
         self.edges.extend(other.edges);
     }
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.nodes.is_empty() && self.edges.is_empty()
     }
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.nodes.len() + self.edges.len()
     }
 }

@@ -89,7 +89,7 @@ fn sensitive_header(scheme: &str, token: &str) -> Result<HeaderValue, OktaError>
 }
 
 impl Auth {
-    pub fn new(credentials: &Credentials, org: &OrgUrl) -> Result<Self, OktaError> {
+    pub(crate) fn new(credentials: &Credentials, org: &OrgUrl) -> Result<Self, OktaError> {
         match credentials {
             Credentials::Ssws(token) => {
                 let t = token.expose_secret().trim();
@@ -102,7 +102,7 @@ impl Auth {
         }
     }
 
-    pub async fn header(
+    pub(crate) async fn header(
         &self,
         http: &reqwest::Client,
         policy: &RetryPolicy,
@@ -119,7 +119,7 @@ impl Auth {
 
     /// Forget the token of `generation` after a 401, so the next call fetches a new one.
     /// Returns whether a retry with a new token makes sense.
-    pub async fn invalidate(&self, generation: Option<u64>) -> bool {
+    pub(crate) async fn invalidate(&self, generation: Option<u64>) -> bool {
         match (self, generation) {
             (Auth::OAuth(o), Some(g)) => {
                 let mut cache = o.cache.lock().await;

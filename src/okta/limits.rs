@@ -93,7 +93,7 @@ pub struct RateLimitHeaders {
 }
 
 impl RateLimitHeaders {
-    pub fn from_headers(h: &HeaderMap) -> Self {
+    pub(crate) fn from_headers(h: &HeaderMap) -> Self {
         let text = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         // Duplicated headers arrive comma-joined (Okta bug OKTA-112507); the first value wins.
         let first = |name: &str| text(name).and_then(|s| s.split(',').next()).map(str::trim);
@@ -108,13 +108,13 @@ impl RateLimitHeaders {
     }
 
     /// A concurrency 429 reports `X-Rate-Limit-Limit: 0`; its reset is only an estimate.
-    pub fn is_concurrency_limit(&self) -> bool {
+    pub(crate) fn is_concurrency_limit(&self) -> bool {
         self.limit == Some(0)
     }
 }
 
 /// RFC 1123 / RFC 2822 date to epoch milliseconds.
-pub fn parse_http_date_ms(s: &str) -> Option<i64> {
+pub(crate) fn parse_http_date_ms(s: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc2822(s.trim())
         .ok()
         .map(|d| d.timestamp_millis())
@@ -293,7 +293,7 @@ impl Drop for LimitPermit<'_> {
 }
 
 impl Limiter {
-    pub fn new(share: f64) -> Self {
+    pub(crate) fn new(share: f64) -> Self {
         let share = if share.is_finite() {
             share.clamp(0.01, 1.0)
         } else {
@@ -333,7 +333,7 @@ impl Limiter {
     }
 
     /// Record a response's headers.
-    pub fn observe(&self, bucket: Bucket, h: &RateLimitHeaders) {
+    pub(crate) fn observe(&self, bucket: Bucket, h: &RateLimitHeaders) {
         let b = &self.buckets[bucket.index()];
         if let Ok(mut st) = b.state.lock() {
             st.observe(h, Instant::now(), now_epoch_ms());
@@ -344,7 +344,7 @@ impl Limiter {
     /// After a 429 that says when the window resets: nobody uses the bucket for `wait`, and the
     /// 429's window replaces what we believed (it is the server's latest word, even if an earlier
     /// response claimed a later reset).
-    pub fn rate_limited(&self, bucket: Bucket, h: &RateLimitHeaders, wait: Duration) {
+    pub(crate) fn rate_limited(&self, bucket: Bucket, h: &RateLimitHeaders, wait: Duration) {
         let b = &self.buckets[bucket.index()];
         if let Ok(mut st) = b.state.lock() {
             st.rate_limited(h, Instant::now(), now_epoch_ms(), wait);

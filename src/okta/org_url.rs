@@ -26,7 +26,7 @@ fn bad(input: &str, why: &str) -> OktaError {
 /// Accepts `acme.okta.com`, `https://acme.okta.com` and `https://acme.okta.com/`. Only https, except
 /// that plain http is allowed for loopback hosts (the local simulator). Rejects paths, queries,
 /// fragments, userinfo, empty or invalid hosts and other schemes.
-pub fn normalize_org_url(input: &str) -> Result<OrgUrl, OktaError> {
+pub(crate) fn normalize_org_url(input: &str) -> Result<OrgUrl, OktaError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(bad(input, "it is empty"));

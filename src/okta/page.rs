@@ -7,7 +7,7 @@ use url::Url;
 
 /// One `<url>; rel="..."` entry of a `Link` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     pub url: String,
     /// The `rel` value(s), lower-cased. `rel="next self"` yields two entries.
     pub rels: Vec<String>,
@@ -16,7 +16,7 @@ pub struct Link {
 /// Parse every `Link` header value given. Accepts several header lines and comma-joined values,
 /// quoted or bare `rel`, and commas inside `<...>` (they belong to the URL). Malformed entries are
 /// skipped rather than failing the whole header.
-pub fn parse_link_header<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Link> {
+pub(crate) fn parse_link_header<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Link> {
     let mut out = Vec::new();
     for value in values {
         let mut rest = value;
@@ -43,7 +43,7 @@ pub fn parse_link_header<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<L
 }
 
 /// The `next` URL among parsed links, if any.
-pub fn next_link(links: &[Link]) -> Option<&str> {
+pub(crate) fn next_link(links: &[Link]) -> Option<&str> {
     links
         .iter()
         .find(|l| l.rels.iter().any(|r| r == "next"))
@@ -79,7 +79,7 @@ fn rel_values(params: &str) -> Vec<String> {
 
 /// Resolve a `next` link against the current URL and insist it stays on the same origin
 /// (scheme, host, port): the request carries the org's token, so a foreign link would leak it.
-pub fn resolve_next(current: &Url, link: &str) -> Result<Url, String> {
+pub(crate) fn resolve_next(current: &Url, link: &str) -> Result<Url, String> {
     let next = current.join(link).map_err(|e| format!("{link}: {e}"))?;
     if next.origin() != current.origin() {
         return Err(next.to_string());

@@ -10,17 +10,17 @@ use super::error::TransportKind;
 
 /// What went wrong with one attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The server answered with this status (never 2xx here).
     Status(u16),
     /// The request did not complete.
     Transport(TransportKind),
 }
 
-pub use crate::retry::{backoff, Jitter, RetryPolicy};
+pub(crate) use crate::retry::{backoff, Jitter, RetryPolicy};
 
 /// Okta's schedule for 5xx and transport failures: 200 ms doubling to 10 s, equal jitter, 6 retries.
-pub const POLICY: RetryPolicy = RetryPolicy {
+pub(crate) const POLICY: RetryPolicy = RetryPolicy {
     max_retries: 6,
     base: Duration::from_millis(200),
     cap: Duration::from_secs(10),
@@ -28,7 +28,7 @@ pub const POLICY: RetryPolicy = RetryPolicy {
 };
 
 /// Whether a failure is worth retrying at all, regardless of budget.
-pub fn is_retryable(failure: Failure) -> bool {
+pub(crate) fn is_retryable(failure: Failure) -> bool {
     match failure {
         // 429 is retryable too, but the caller routes it to the rate-limit wait first.
         Failure::Status(s) => s >= 500 || s == 429 || s == 408,
@@ -44,7 +44,7 @@ pub fn is_retryable(failure: Failure) -> bool {
 
 /// Decide whether to retry after the `retries_done`-th retry (0 for the first failure) and how long
 /// to wait first. `jitter` is a number in `[0, 1)`, drawn by the caller, so this stays pure.
-pub fn retry_delay(
+pub(crate) fn retry_delay(
     failure: Failure,
     retries_done: u32,
     policy: &RetryPolicy,

@@ -71,26 +71,26 @@ impl Stats {
     fn c(&self, b: Bucket) -> &Counters {
         &self.buckets[b.index()]
     }
-    pub fn request(&self, b: Bucket) {
+    pub(crate) fn request(&self, b: Bucket) {
         self.c(b).requests.fetch_add(1, Relaxed);
     }
-    pub fn rate_limited(&self, b: Bucket) {
+    pub(crate) fn rate_limited(&self, b: Bucket) {
         self.c(b).rate_limited.fetch_add(1, Relaxed);
     }
-    pub fn retry(&self, b: Bucket) {
+    pub(crate) fn retry(&self, b: Bucket) {
         self.c(b).retries.fetch_add(1, Relaxed);
     }
-    pub fn waited(&self, b: Bucket, d: Duration) {
+    pub(crate) fn waited(&self, b: Bucket, d: Duration) {
         self.c(b).wait_ms.fetch_add(d.as_millis() as u64, Relaxed);
     }
-    pub fn error(&self, b: Bucket) {
+    pub(crate) fn error(&self, b: Bucket) {
         self.c(b).errors.fetch_add(1, Relaxed);
     }
-    pub fn token_request(&self) {
+    pub(crate) fn token_request(&self) {
         self.token_requests.fetch_add(1, Relaxed);
     }
 
-    pub fn snapshot(&self) -> ClientStats {
+    pub(crate) fn snapshot(&self) -> ClientStats {
         let buckets = Bucket::ALL
             .iter()
             .map(|&b| {

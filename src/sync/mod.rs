@@ -104,7 +104,7 @@ pub enum SyncError {
 }
 
 /// Resolves the step names of a job into step ids (all steps when none are named).
-pub fn enabled_steps(names: Option<&[String]>) -> Result<BTreeSet<StepId>, SyncError> {
+pub(crate) fn enabled_steps(names: Option<&[String]>) -> Result<BTreeSet<StepId>, SyncError> {
     match names {
         None => Ok(STEPS.iter().map(|s| s.id).collect()),
         Some(names) => names
