@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod config_load;
 mod graph_basics;
 mod graph_writer;
 mod queries_alerts;
