@@ -65,7 +65,7 @@ async fn constraint_rejects_a_duplicate_key() {
 
 #[test]
 fn check_prints_version_and_edition() {
-    let out = Command::new(util::bin()).arg("check").output().unwrap();
+    let out = util::output_within(Command::new(util::bin()).arg("check"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.starts_with("Neo4j 5.26.") && stdout.contains("community"), "{stdout}");
@@ -73,7 +73,7 @@ fn check_prints_version_and_edition() {
 
 #[test]
 fn check_reports_a_wrong_password_clearly() {
-    let out = Command::new(util::bin()).arg("check").env("NEO4J_PASSWORD", "definitely-wrong").output().unwrap();
+    let out = util::output_within(Command::new(util::bin()).arg("check").env("NEO4J_PASSWORD", "definitely-wrong"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one line, no backtrace: {stderr}");
@@ -83,10 +83,10 @@ fn check_reports_a_wrong_password_clearly() {
 
 #[test]
 fn check_reports_an_unreachable_server() {
-    let out = Command::new(util::bin()).args(["check", "--neo4j-uri", "bolt://127.0.0.1:9"]).output().unwrap();
+    let out = util::output_within(Command::new(util::bin()).args(["check", "--neo4j-uri", "bolt://127.0.0.1:9"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("cannot reach Neo4j"), "{stderr}");
-    let out = Command::new(util::bin()).args(["check", "--neo4j-uri", "http://127.0.0.1:7474"]).output().unwrap();
+    let out = util::output_within(Command::new(util::bin()).args(["check", "--neo4j-uri", "http://127.0.0.1:7474"]));
     assert_eq!(out.status.code(), Some(2), "a non-Bolt scheme is a usage error");
 }

@@ -460,23 +460,22 @@ async fn two_accounts_in_one_database_stay_isolated() {
 
 #[test]
 fn demo_runs_from_the_command_line() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // Port 0: the simulator takes a free port and the demo prints its address, so parallel runs never collide.
     let seed = util::unique_seed().to_string();
-    let out = std::process::Command::new(util::bin())
-        .args(["demo", "--users", "30", "--port", &port.to_string(), "--seed", &seed])
-        .output()
-        .unwrap();
+    let out = util::output_within(std::process::Command::new(util::bin()).args(["demo", "--users", "30", "--port", "0", "--seed", &seed]));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("sync success") && stdout.contains("http://127.0.0.1:7474/browser/"), "{stdout}");
+    let org = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("simulated Okta org with 30 users at http://"))
+        .unwrap_or_else(|| panic!("the demo names its org: {stdout}"));
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let g = util::graph().await;
-        let acct = format!("okta_account:127.0.0.1:{port}");
-        assert_eq!(node_keys(&g, &acct, "okta_user").await.len(), 30);
+        let acct = format!("okta_account:{}", org.trim());
+        let users = node_keys(&g, &acct, "okta_user").await.len();
         cleanup(&g, &acct).await;
+        assert_eq!(users, 30);
     });
 }
