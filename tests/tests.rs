@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per area, all against the real Neo4j (and the simulator).
 
+mod oracle;
 mod util;
 
 mod cli;
