@@ -175,6 +175,8 @@ async fn concurrent_batches_with_duplicates_write_each_object_once() {
     config.batch_size = 3;
     config.write_concurrency = 4;
     let g = oktagraph::graph::Graph::connect(&config).await.unwrap();
+    // The `_key` constraint this test relies on, applied here rather than trusting another test did it.
+    g.apply_schema().await.expect("schema");
     let ctx = util::unique_context("concurrent");
     let ids: Vec<String> = (0..10).map(|i| format!("cu{i}")).collect();
     let mut recs = Records::default();

@@ -3,7 +3,7 @@
 use crate::util::{self, account_key, cleanup};
 use oktagraph::alerts::Alerts;
 use oktagraph::config::AlertSettings;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 #[tokio::test]
@@ -29,26 +29,52 @@ async fn every_shipped_query_returns_rows_on_a_synced_org() {
         let g = g.clone();
         async move { oktagraph::queries::run(&g, &q, &params).await.unwrap() }
     };
-    let not_people = run("users-not-people").await;
-    for row in not_people.objects() {
-        let login = row["login"].as_str().unwrap();
-        let u = org.users.values().find(|u| u.profile.login == login).unwrap();
-        let t = u.profile.user_type.clone().unwrap_or_default().to_ascii_lowercase();
-        assert!(["service", "bot", "generic"].contains(&t.as_str()) || u.profile.email.is_empty(), "{login} is a person");
-    }
-    let inactive = run("inactive-users-with-apps").await;
-    for row in inactive.objects() {
-        assert!(["DEPROVISIONED", "SUSPENDED"].contains(&row["status"].as_str().unwrap()));
-    }
-    let supers = run("super-admins").await;
-    let want: std::collections::BTreeSet<String> = org
-        .roles
-        .iter()
-        .filter(|r| r.role_type == "SUPER_ADMIN" && r.assignment_type == "USER")
-        .filter_map(|r| org.users.get(r.assignee.as_str()).map(|u| u.profile.login.clone()))
+    // Exact rows, computed from the org itself (not from src/model).
+    let logins = |rows: &oktagraph::queries::QueryResult| -> BTreeSet<String> {
+        rows.objects().iter().map(|r| r["login"].as_str().unwrap().to_string()).collect()
+    };
+    let not_people: BTreeSet<String> = org
+        .users
+        .values()
+        .filter(|u| {
+            let t = u.profile.user_type.clone().unwrap_or_default().trim().to_ascii_lowercase();
+            ["service", "bot", "generic"].contains(&t.as_str()) || u.profile.email.trim().is_empty()
+        })
+        .map(|u| u.profile.login.clone())
         .collect();
-    let got: std::collections::BTreeSet<String> = supers.objects().iter().map(|r| r["login"].as_str().unwrap().to_string()).collect();
-    assert!(want.is_subset(&got), "direct super admins {want:?} all listed in {got:?}");
+    assert_eq!(logins(&run("users-not-people").await), not_people, "users-not-people");
+
+    let mut inactive: BTreeMap<String, i64> = BTreeMap::new();
+    for (app, assigned) in org.app_users.iter() {
+        if org.apps.get(app.as_str()).is_none() {
+            continue;
+        }
+        for au in assigned.values() {
+            if let Some(u) = org.users.get(au.id.as_str()).filter(|u| ["DEPROVISIONED", "SUSPENDED"].contains(&u.status.as_str())) {
+                *inactive.entry(u.profile.login.clone()).or_default() += 1;
+            }
+        }
+    }
+    let got: BTreeMap<String, i64> = run("inactive-users-with-apps")
+        .await
+        .objects()
+        .iter()
+        .map(|r| (r["login"].as_str().unwrap().to_string(), r["appCount"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(got, inactive, "inactive-users-with-apps: login and number of apps");
+
+    // Super admins: direct holders, and every member of a group that holds the role.
+    let mut supers = BTreeSet::new();
+    for r in org.roles.iter().filter(|r| r.role_type == "SUPER_ADMIN") {
+        if r.assignment_type == "USER" {
+            supers.extend(org.users.get(r.assignee.as_str()).map(|u| u.profile.login.clone()));
+        } else if org.groups.get(r.assignee.as_str()).is_some() {
+            let members = org.group_members.get(r.assignee.as_str()).into_iter().flatten();
+            supers.extend(members.filter_map(|m| org.users.get(m.as_str())).map(|u| u.profile.login.clone()));
+        }
+    }
+    assert!(!supers.is_empty(), "the org has super admins, or the check proves little");
+    assert_eq!(logins(&run("super-admins").await), supers, "super-admins, direct and through groups");
     drop(org);
     cleanup(&g, &acct).await;
 }

@@ -1,33 +1,25 @@
-//! Issue #7, Okta faults: each sync either completes with the same graph as a fault-free run, or ends
+//! Issue #7, Okta faults: each sync either completes with exactly the graph the org implies, or ends
 //! `partial`/`failed` with a clear summary and sweeps nothing.
 //!
-//! Pattern: a faulty sync of a fresh account, then a fault-free sync of the same org. The fault-free sync
-//! must find nothing to create, update, delete or undelete, and the two snapshots must be equal. For faults
-//! that cannot be retried away (a path that always fails, a revoked token) the order is reversed: a clean
-//! sync first, then the faulty one, which must not soft-delete anything and must leave the graph as it was.
+//! Pattern: a faulty sync of a fresh account, checked against the oracle (`crate::oracle`: the graph computed
+//! from the simulator's raw dump, not from our own code). For faults that cannot be retried away (a path that
+//! always fails, a revoked token) a clean sync comes first, then the faulty one, which must not soft-delete
+//! anything and must leave the graph as it was.
 
-use crate::util;
+use crate::{oracle, util};
 use oktagraph::collect::{CollectOptions, Collector, Silent, StepId, STEPS};
-use oktagraph::graph::{Graph, GraphWriter, TypeCounts};
+use oktagraph::graph::{Graph, GraphWriter};
 use oktagraph::model::Records;
 use oktagraph::okta::{ClientConfig, Credentials, OktaClient};
 use okta_sim::{Faults, SimServer};
-use oktagraph::sync::{RunStatus, SyncSummary};
+use oktagraph::sync::RunStatus;
 use secrecy::SecretString;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::Duration;
 
-fn totals(s: &SyncSummary) -> TypeCounts {
-    let mut t = TypeCounts::default();
-    for c in s.counts.values() {
-        t.add(c);
-    }
-    t
-}
-
-/// The check shared by every retryable fault: the faulty sync succeeds, and a clean sync afterwards finds
-/// the graph already exactly right.
-async fn faulty_then_clean(tag: &str, faults: Faults) -> SimServer {
+/// The check shared by every retryable fault: the faulty sync succeeds with exactly the graph the org implies.
+async fn faulty_sync_gives_the_org_graph(tag: &str, faults: Faults) -> SimServer {
     let g = util::graph().await;
     let server = util::sim_faulty(40, faults).await;
     let key = util::account_key(&server);
@@ -36,44 +28,31 @@ async fn faulty_then_clean(tag: &str, faults: Faults) -> SimServer {
     let injected = server.stats().faults_injected;
     assert!(injected > 0, "{tag}: the simulator injected no fault; the test proves nothing");
     assert_eq!(faulty.status, RunStatus::Success, "{tag}: warnings {:?}", faulty.warnings);
-    let with_faults = util::shared_snapshot(&g, &key).await;
-    assert!(with_faults.len() > 100, "{tag}: the graph is suspiciously small ({} lines)", with_faults.len());
-
-    server.set_faults(Faults::default());
-    let clean = util::sync(&g, &job).await;
-    assert_eq!(clean.status, RunStatus::Success, "{tag}: {:?}", clean.warnings);
-    let t = totals(&clean);
-    assert_eq!(
-        (t.created, t.updated, t.deleted, t.undeleted),
-        (0, 0, 0, 0),
-        "{tag}: a clean sync after the faulty one still had work to do: {:?}",
-        clean.counts
-    );
-    util::assert_same_graph(&with_faults, &util::shared_snapshot(&g, &key).await, tag);
+    oracle::assert_graph_matches(&g, &server).await;
     assert_eq!(util::deleted_count(&g, &key).await, 0, "{tag}: nothing is soft-deleted");
     util::cleanup(&g, &key).await;
     server
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn okta_5xx_on_10_percent_of_calls_gives_the_clean_graph() {
-    faulty_then_clean("5xx 10%", Faults { error_5xx_rate: 0.10, seed: 11, ..Faults::default() }).await;
+async fn okta_5xx_on_10_percent_of_calls_gives_the_org_graph() {
+    faulty_sync_gives_the_org_graph("5xx 10%", Faults { error_5xx_rate: 0.10, seed: 11, ..Faults::default() }).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn okta_dropped_connections_give_the_clean_graph() {
-    faulty_then_clean("drops", Faults { drop_rate: 0.08, seed: 12, ..Faults::default() }).await;
+async fn okta_dropped_connections_give_the_org_graph() {
+    faulty_sync_gives_the_org_graph("drops", Faults { drop_rate: 0.08, seed: 12, ..Faults::default() }).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn okta_malformed_json_pages_give_the_clean_graph() {
-    faulty_then_clean("malformed", Faults { malformed_rate: 0.08, seed: 13, ..Faults::default() }).await;
+async fn okta_malformed_json_pages_give_the_org_graph() {
+    faulty_sync_gives_the_org_graph("malformed", Faults { malformed_rate: 0.08, seed: 13, ..Faults::default() }).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn okta_missing_rate_limit_headers_give_the_clean_graph() {
-    // Missing headers are not counted as injected faults by the simulator; add a few 5xx so the helper's
-    // "a fault was injected" guard holds, and check the headers really were absent.
+async fn okta_missing_rate_limit_headers_give_the_org_graph() {
+    // Missing headers are not counted as injected faults by the simulator, so this test does not use the
+    // shared helper's "a fault was injected" guard; it checks the headers really are absent instead.
     let g = util::graph().await;
     let server = util::sim_faulty(40, Faults { missing_rate_limit_headers: true, seed: 14, ..Faults::default() }).await;
     let resp = reqwest::Client::new()
@@ -87,18 +66,13 @@ async fn okta_missing_rate_limit_headers_give_the_clean_graph() {
     let job = util::sim_job(&server, &server.super_admin_token());
     let s = util::sync(&g, &job).await;
     assert_eq!(s.status, RunStatus::Success, "{:?}", s.warnings);
-    let a = util::shared_snapshot(&g, &key).await;
-    server.set_faults(Faults::default());
-    let clean = util::sync(&g, &job).await;
-    let t = totals(&clean);
-    assert_eq!((t.created, t.updated, t.deleted), (0, 0, 0), "{:?}", clean.counts);
-    util::assert_same_graph(&a, &util::shared_snapshot(&g, &key).await, "missing rate-limit headers");
+    oracle::assert_graph_matches(&g, &server).await;
     util::cleanup(&g, &key).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn okta_concurrency_429_storm_gives_the_clean_graph() {
-    let server = faulty_then_clean("429 storm", Faults { concurrency_429_rate: 0.3, seed: 15, ..Faults::default() }).await;
+async fn okta_concurrency_429_storm_gives_the_org_graph() {
+    let server = faulty_sync_gives_the_org_graph("429 storm", Faults { concurrency_429_rate: 0.3, seed: 15, ..Faults::default() }).await;
     assert!(server.stats().concurrency_429 > 5, "a storm happened: {:?}", server.stats());
 }
 
@@ -134,24 +108,31 @@ async fn collect_with_timeout(g: &Graph, server: &SimServer, timeout: Duration) 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn okta_responses_slower_than_the_client_timeout_are_retried_to_the_clean_graph() {
+async fn okta_responses_slower_than_the_client_timeout_are_retried_to_the_org_graph() {
     let g = util::graph().await;
     let faults = Faults { slow_rate: 0.15, slow_delay: Duration::from_secs(3), seed: 16, ..Faults::default() };
     let server = util::sim_faulty(30, faults).await;
     let key = util::account_key(&server);
-    let started = std::time::Instant::now();
     let steps = collect_with_timeout(&g, &server, Duration::from_millis(400)).await;
-    assert!(server.stats().faults_by_kind.get("slow").copied().unwrap_or(0) > 0, "slow answers were injected");
+    let stats = server.stats();
+    let slow = stats.faults_by_kind.get("slow").copied().unwrap_or(0);
+    assert!(slow > 0, "slow answers were injected");
     assert!(steps.iter().all(|(_, complete)| *complete), "every step completes despite timeouts: {steps:?}");
-    assert!(started.elapsed() < Duration::from_secs(30), "timeouts cut slow answers short");
-    let slow = util::shared_snapshot(&g, &key).await;
-
+    // No wall-clock bound (a loaded machine is slow anyway): the timeouts show as retries instead. Every slow
+    // answer was given up on and asked again, so the simulator served at least one request more per slow one
+    // than a clean collection of the same org needs.
+    // (Requests turned away with a 429 are left out of both counts: how many there are depends on timing.)
+    let answered = |s: &okta_sim::SimStats| s.requests_total - s.rate_limited_429 - s.concurrency_429;
     server.set_faults(Faults::default());
-    let clean = util::sync(&g, &util::sim_job(&server, &server.super_admin_token())).await;
-    assert_eq!(clean.status, RunStatus::Success);
-    let t = totals(&clean);
-    assert_eq!((t.created, t.updated, t.deleted), (0, 0, 0), "{:?}", clean.counts);
-    util::assert_same_graph(&slow, &util::shared_snapshot(&g, &key).await, "slow responses");
+    let before_clean = answered(&server.stats());
+    collect_with_timeout(&g, &server, Duration::from_secs(60)).await;
+    let clean_requests = answered(&server.stats()) - before_clean;
+    assert!(
+        answered(&stats) >= clean_requests + slow,
+        "{} requests with {slow} slow answers, {clean_requests} without: the timeouts cut slow answers short",
+        answered(&stats)
+    );
+    oracle::assert_graph_matches(&g, &server).await;
     util::cleanup(&g, &key).await;
 }
 
@@ -195,17 +176,22 @@ async fn okta_token_revoked_mid_sync_fails_clearly_and_sweeps_nothing() {
     // Slow every answer a little so the revocation lands mid-sync, then revoke after a third of the calls.
     server.set_faults(Faults { slow_rate: 1.0, slow_delay: Duration::from_millis(20), seed: 18, ..Faults::default() });
     let start = server.stats().requests_total;
+    let sync_done = Arc::new(AtomicBool::new(false));
     let revoker = {
         let server = server.clone();
         let token = token.clone();
+        let done = sync_done.clone();
+        // Bounded by the sync: if it ends before the third of its calls (it cannot, it makes the same calls
+        // as the first), the revoker stops too and the 401 assertion below fails instead of hanging.
         tokio::spawn(async move {
-            while server.stats().requests_total < start + calls_per_sync / 3 {
+            while server.stats().requests_total < start + calls_per_sync / 3 && !done.load(SeqCst) {
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
             server.revoke_token(&token);
         })
     };
     let s = util::sync(&g, &job).await;
+    sync_done.store(true, SeqCst);
     revoker.await.unwrap();
     assert!(server.stats().unauthorized_401 > 0, "the sync ran into the revoked token");
     assert_eq!(s.status, RunStatus::Failed, "{:?}", s.warnings);

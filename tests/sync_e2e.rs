@@ -1,155 +1,9 @@
 //! Issue 4's acceptance: syncs of a simulated org against the real Neo4j.
 
+use crate::oracle::{assert_graph_matches, expected};
 use crate::util::{self, account_key, cleanup, edge_pairs, node_keys};
 use oktagraph::sync::RunStatus;
 use serde_json::Value;
-use std::collections::BTreeSet;
-
-fn set(v: impl IntoIterator<Item = String>) -> BTreeSet<String> {
-    v.into_iter().collect()
-}
-
-fn arr(v: &Value) -> &Vec<Value> {
-    static EMPTY: Vec<Value> = Vec::new();
-    v.as_array().unwrap_or(&EMPTY)
-}
-
-fn s<'a>(v: &'a Value, k: &str) -> &'a str {
-    v.get(k).and_then(Value::as_str).unwrap_or_default()
-}
-
-/// What the graph must contain for an org, computed from the simulator's dump (not from our mapping code).
-struct Expected {
-    nodes: Vec<(&'static str, BTreeSet<String>)>,
-    edges: Vec<(&'static str, BTreeSet<String>)>,
-}
-
-fn expected(dump: &Value, account: &str, host: &str) -> Expected {
-    let users = arr(&dump["users"]);
-    let user_ids = set(users.iter().map(|u| s(u, "id").to_string()));
-    let groups = arr(&dump["groups"]);
-    let is_app_group = |g: &Value| s(g, "type") == "APP_GROUP";
-    let group_kind = |id: &str| {
-        groups.iter().find(|g| s(g, "id") == id).map(|g| if is_app_group(g) { "app" } else { "okta" }).unwrap_or("okta")
-    };
-    let deprovisioned = set(users.iter().filter(|u| s(u, "status") == "DEPROVISIONED").map(|u| s(u, "id").to_string()));
-    let mut factors = BTreeSet::new();
-    let mut user_factor = BTreeSet::new();
-    for (uid, fs) in dump["factors"].as_object().unwrap() {
-        if deprovisioned.contains(uid) || !user_ids.contains(uid) {
-            continue; // factors are read for existing users that are not DEPROVISIONED
-        }
-        for f in arr(fs) {
-            factors.insert(s(f, "id").to_string());
-            user_factor.insert(format!("{uid}|{}", s(f, "id")));
-        }
-    }
-    let employees: BTreeSet<String> = users
-        .iter()
-        .filter(|u| {
-            let t = u["profile"].get("userType").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-            !["generic", "service", "bot"].contains(&t.trim()) && !s(&u["profile"], "email").is_empty()
-        })
-        .map(|u| format!("employee:{}", s(&u["profile"], "email").to_ascii_lowercase()))
-        .collect();
-    let user_employee: BTreeSet<String> = users
-        .iter()
-        .filter(|u| {
-            let t = u["profile"].get("userType").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-            !["generic", "service", "bot"].contains(&t.trim()) && !s(&u["profile"], "email").is_empty()
-        })
-        .map(|u| format!("{}|employee:{}", s(u, "id"), s(&u["profile"], "email").to_ascii_lowercase()))
-        .collect();
-    let mut okta_members = BTreeSet::new();
-    let mut app_members = BTreeSet::new();
-    for (gid, members) in dump["group_members"].as_object().unwrap() {
-        for m in arr(members).iter().filter(|m| user_ids.contains(m.as_str().unwrap())) {
-            let pair = format!("{gid}|{}", m.as_str().unwrap());
-            if group_kind(gid) == "app" { app_members.insert(pair) } else { okta_members.insert(pair) };
-        }
-    }
-    let mut user_app = BTreeSet::new();
-    for (aid, items) in dump["app_users"].as_object().unwrap() {
-        for au in arr(items).iter().filter(|au| user_ids.contains(s(au, "id"))) {
-            user_app.insert(format!("{}|{aid}", s(au, "id")));
-        }
-    }
-    let (mut okta_group_app, mut app_group_app) = (BTreeSet::new(), BTreeSet::new());
-    for (aid, items) in dump["app_groups"].as_object().unwrap() {
-        for ag in arr(items) {
-            let pair = format!("{}|{aid}", s(ag, "id"));
-            if group_kind(s(ag, "id")) == "app" { app_group_app.insert(pair) } else { okta_group_app.insert(pair) };
-        }
-    }
-    let role_key = |r: &Value| {
-        let t = s(r, "type");
-        let ident = if t == "CUSTOM" { s(r, "role") } else { t };
-        format!("okta_role:{host}:{ident}")
-    };
-    let mut roles = BTreeSet::new();
-    let (mut user_role, mut group_role) = (BTreeSet::new(), BTreeSet::new());
-    let group_ids = set(groups.iter().map(|g| s(g, "id").to_string()));
-    for r in arr(&dump["roles"]).iter().filter(|r| user_ids.contains(s(r, "assignee")) || group_ids.contains(s(r, "assignee"))) {
-        roles.insert(role_key(r));
-        let pair = format!("{}|{}", s(r, "assignee"), role_key(r));
-        if s(r, "assignmentType") == "USER" { user_role.insert(pair) } else { group_role.insert(pair) };
-    }
-    let rules = set(arr(&dump["group_rules"]).iter().map(|r| s(r, "id").to_string()));
-    let mut manages = BTreeSet::new();
-    for r in arr(&dump["group_rules"]) {
-        for gid in arr(&r["actions"]["assignUserToGroups"]["groupIds"]) {
-            manages.insert(format!("{}|{}", s(r, "id"), gid.as_str().unwrap()));
-        }
-    }
-    let window = chrono::Utc::now() - chrono::Duration::days(90);
-    let app_ids = set(arr(&dump["apps"]).iter().map(|a| s(a, "id").to_string()));
-    let mut created = BTreeSet::new();
-    for e in arr(&dump["logs"]) {
-        let et = s(e, "eventType");
-        let uri = e.pointer("/debugContext/debugData/requestUri").and_then(Value::as_str).unwrap_or_default();
-        let creation = et == "application.lifecycle.create" || (et == "application.lifecycle.update" && uri.ends_with("_new_"));
-        let published = chrono::DateTime::parse_from_rfc3339(s(e, "published")).unwrap();
-        let actor = s(&e["actor"], "id");
-        let app = arr(&e["target"]).iter().find(|t| s(t, "type") == "AppInstance").map(|t| s(t, "id")).unwrap_or_default();
-        if creation && published > window && user_ids.contains(actor) && app_ids.contains(app) && s(&e["actor"], "type") == "User" {
-            created.insert(format!("{actor}|{app}"));
-        }
-    }
-    let has = |ids: &BTreeSet<String>| set(ids.iter().map(|i| format!("{account}|{i}")));
-    let okta_groups = set(groups.iter().filter(|g| !is_app_group(g)).map(|g| s(g, "id").to_string()));
-    let app_groups = set(groups.iter().filter(|g| is_app_group(g)).map(|g| s(g, "id").to_string()));
-    Expected {
-        nodes: vec![
-            ("okta_user", user_ids.clone()),
-            ("okta_user_group", okta_groups.clone()),
-            ("okta_app_user_group", app_groups.clone()),
-            ("okta_application", app_ids.clone()),
-            ("mfa_device", factors),
-            ("okta_role", roles),
-            ("okta_rule", rules.clone()),
-            ("okta_service", set([format!("okta_service:{host}:sso"), format!("okta_service:{host}:mfa")])),
-        ],
-        edges: vec![
-            ("okta_account_has_user", has(&user_ids)),
-            ("okta_account_has_user_group", has(&okta_groups)),
-            ("okta_account_has_app_user_group", has(&app_groups)),
-            ("okta_account_has_application", has(&app_ids)),
-            ("okta_account_has_rule", has(&rules)),
-            ("okta_user_group_has_user", okta_members),
-            ("okta_app_user_group_has_user", app_members),
-            ("okta_user_assigned_application", user_app),
-            ("okta_user_group_assigned_application", okta_group_app),
-            ("okta_app_user_group_assigned_application", app_group_app),
-            ("okta_user_assigned_mfa_device", user_factor),
-            ("okta_user_assigned_role", user_role),
-            ("okta_user_group_assigned_role", group_role),
-            ("okta_rule_manages_user_group", manages),
-            ("okta_user_created_application", created),
-            ("okta_user_is_employee", user_employee),
-            ("__employees", employees),
-        ],
-    }
-}
 
 /// Adds `n` recent application-creation events by an active user (replacing the org's own when `only`), so a
 /// test does not depend on what the random org happened to log.
@@ -171,27 +25,6 @@ async fn add_creation_events(server: &okta_sim::SimServer, n: usize, only: bool)
         }));
     }
     org.sort_logs();
-}
-
-async fn assert_graph_matches(g: &oktagraph::graph::Graph, server: &okta_sim::SimServer) {
-    let org_lock = server.org();
-    let dump: Value = serde_json::from_str(&org_lock.read().await.dump_json()).unwrap();
-    let acct = account_key(server);
-    let host = acct.trim_start_matches("okta_account:").to_string();
-    let exp = expected(&dump, &acct, &host);
-    for (label, want) in &exp.nodes {
-        let got = set(node_keys(g, &acct, label).await);
-        assert_eq!(&got, want, "node keys of {label}");
-    }
-    for (rel, want) in &exp.edges {
-        if *rel == "__employees" {
-            let got = set(util::strings(g, "MATCH (:okta_user {_accountKey:$a})-[r:IS]->(e:employee) WHERE r._deleted = false RETURN DISTINCT e._key AS v", &[("a", &acct)]).await);
-            assert_eq!(&got, want, "employees");
-            continue;
-        }
-        let got = set(edge_pairs(g, &acct, rel).await);
-        assert_eq!(&got, want, "relationships {rel}");
-    }
 }
 
 #[tokio::test]
@@ -292,7 +125,7 @@ async fn changes_in_okta_become_exactly_those_updates_and_soft_deletes() {
     one(util::count(&g, q("MATCH (u:okta_user {_key:$k}) WHERE u.title IS NULL RETURN count(u) AS n"), &[("k", &titled)]).await, "removed attribute gone");
     let users = &summary.counts["okta_user"];
     assert_eq!((users.created, users.deleted), (0, 1));
-    assert!(users.updated >= 2, "deprovisioned and retitled users updated: {users:?}");
+    assert_eq!(users.updated, 2, "the deprovisioned and the retitled user updated, no other: {users:?}");
     assert_eq!(summary.counts["okta_rule"].deleted, 1);
 
     // The deleted user comes back: undeleted.
@@ -323,7 +156,7 @@ async fn created_edges_outlive_the_log_window_but_vanished_recent_events_are_swe
     add_creation_events(&server, 2, true).await;
     util::sync(&g, &job).await;
     let edges = edge_pairs(&g, &acct, "okta_user_created_application").await;
-    assert!(edges.len() >= 2, "need two CREATED edges, got {edges:?}");
+    assert_eq!(edges.len(), 2, "the two creation events, the only ones in the log: {edges:?}");
     let (old, recent) = (edges[0].clone(), edges[1].clone());
     let (old_actor, old_app) = old.split_once('|').unwrap();
     let (recent_actor, recent_app) = recent.split_once('|').unwrap();
@@ -460,23 +293,22 @@ async fn two_accounts_in_one_database_stay_isolated() {
 
 #[test]
 fn demo_runs_from_the_command_line() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // Port 0: the simulator takes a free port and the demo prints its address, so parallel runs never collide.
     let seed = util::unique_seed().to_string();
-    let out = std::process::Command::new(util::bin())
-        .args(["demo", "--users", "30", "--port", &port.to_string(), "--seed", &seed])
-        .output()
-        .unwrap();
+    let out = util::output_within(std::process::Command::new(util::bin()).args(["demo", "--users", "30", "--port", "0", "--seed", &seed]));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("sync success") && stdout.contains("http://127.0.0.1:7474/browser/"), "{stdout}");
+    let org = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("simulated Okta org with 30 users at http://"))
+        .unwrap_or_else(|| panic!("the demo names its org: {stdout}"));
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let g = util::graph().await;
-        let acct = format!("okta_account:127.0.0.1:{port}");
-        assert_eq!(node_keys(&g, &acct, "okta_user").await.len(), 30);
+        let acct = format!("okta_account:{}", org.trim());
+        let users = node_keys(&g, &acct, "okta_user").await.len();
         cleanup(&g, &acct).await;
+        assert_eq!(users, 30);
     });
 }

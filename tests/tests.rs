@@ -1,8 +1,10 @@
 //! Integration tests: one binary, a module per area, all against the real Neo4j (and the simulator).
 
+mod oracle;
 mod util;
 
 mod cli;
+mod config_load;
 mod graph_basics;
 mod graph_doc;
 mod graph_writer;

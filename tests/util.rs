@@ -322,3 +322,73 @@ pub async fn deleted_count(g: &Graph, account_key: &str) -> i64 {
 pub fn no_faults() -> Faults {
     Faults::default()
 }
+
+// ---- Child processes that never outlive a failed assertion ----------------------------------------------
+
+/// A spawned `oktagraph` that is killed (and reaped) when dropped, so a failing assertion or a timeout never
+/// leaves it running with ports and database sessions.
+pub struct ChildGuard(pub std::process::Child);
+
+impl ChildGuard {
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Waits for the child to exit by itself, at most `limit`; `None` if it is still running then.
+    pub fn wait_within(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.0.try_wait().expect("child status") {
+                return Some(status);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            self.0.kill().ok();
+            self.0.wait().ok();
+        }
+    }
+}
+
+/// How long a command-line run may take before the test fails instead of hanging: generous, since a loaded
+/// 2-core machine is slow, but finite.
+pub const BIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Runs `cmd` to completion like `Command::output`, but fails the test (killing the child) if it takes
+/// longer than [`BIN_LIMIT`].
+pub fn output_within(cmd: &mut std::process::Command) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = ChildGuard(cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("binary runs"));
+    // Drain both pipes while waiting, or a chatty child blocks on a full pipe and never exits.
+    let mut out = child.0.stdout.take().unwrap();
+    let mut err = child.0.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        out.read_to_end(&mut b).ok();
+        b
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        err.read_to_end(&mut b).ok();
+        b
+    });
+    let Some(status) = child.wait_within(BIN_LIMIT) else {
+        drop(child);
+        let (stdout, stderr) = (out_reader.join().unwrap(), err_reader.join().unwrap());
+        panic!(
+            "{cmd:?} still running after {BIN_LIMIT:?}\n{}{}",
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&stderr)
+        );
+    };
+    std::process::Output { status, stdout: out_reader.join().unwrap(), stderr: err_reader.join().unwrap() }
+}

@@ -30,7 +30,7 @@ pub struct GlobalArgs {
     /// Neo4j database (env NEO4J_DATABASE) [default: neo4j].
     #[arg(long, global = true, value_name = "NAME")]
     pub neo4j_database: Option<String>,
-    /// Rows per Neo4j write statement [default: 5000].
+    /// Rows per Neo4j write statement [default: 2000].
     #[arg(long, global = true, value_name = "N")]
     pub batch_size: Option<usize>,
     /// Log level for oktagraph's own logs (stderr).

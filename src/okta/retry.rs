@@ -115,7 +115,11 @@ mod tests {
         assert_eq!(backoff(3, &P, 0.0), Duration::from_millis(800));
         assert_eq!(backoff(10, &P, 0.0), Duration::from_secs(5));
         assert_eq!(backoff(10, &P, 1.0), Duration::from_secs(10));
-        assert_eq!(backoff(40, &P, 0.99), backoff(40, &P, 0.99));
-        assert!(backoff(40, &P, 0.99) <= P.cap);
+        // Exponents far past the cap saturate instead of overflowing: half the cap fixed, plus the jitter share.
+        assert_eq!(backoff(40, &P, 0.5), Duration::from_millis(7500));
+        assert_eq!(backoff(u32::MAX, &P, 1.0), P.cap);
+        // Jitter outside [0, 1] is clamped, never a wait beyond the cap or below its fixed half.
+        assert_eq!(backoff(3, &P, 7.0), Duration::from_millis(1600));
+        assert_eq!(backoff(3, &P, -1.0), Duration::from_millis(800));
     }
 }
