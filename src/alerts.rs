@@ -18,12 +18,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The webhook's schedule: 5 attempts, 250 ms doubling (to 2 s), no jitter (one receiver, one sender).
-const WEBHOOK_POLICY: RetryPolicy = RetryPolicy {
-    max_retries: 4,
-    base: Duration::from_millis(250),
-    cap: Duration::from_secs(2),
-    jitter: Jitter::NONE,
-};
+const WEBHOOK_POLICY: RetryPolicy =
+    RetryPolicy { max_retries: 4, base: Duration::from_millis(250), cap: Duration::from_secs(2), jitter: Jitter::NONE };
 
 /// A row's JSON text with its columns in name order, for comparing rows whatever their column order.
 fn canonical(row: &str) -> String {
@@ -64,7 +60,8 @@ impl Alerts {
         let mut rules = queries::shipped_alerts();
         if let Some(dir) = &s.dir {
             let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the alert rules folder {}: {e}", dir.display()))?;
-            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "cypher")).collect();
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "cypher")).collect();
             paths.sort();
             for p in paths {
                 let text = std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
@@ -205,7 +202,9 @@ mod tests {
                     if let Some(end) = text.find("\r\n\r\n") {
                         let len = text
                             .lines()
-                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                            .find_map(|l| {
+                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
                             .unwrap_or(0);
                         if got.len() >= end + 4 + len {
                             break;

@@ -25,11 +25,7 @@ impl Tools for Binary {
         // Real rate limits, on a 1-second window so the demo is quick.
         let opts = SimOptions { port: args.port, time_scale: 60.0, ..SimOptions::default() };
         let server = SimServer::start(org, opts).await?;
-        Ok(SimulatedOrg {
-            base_url: server.base_url(),
-            token: server.super_admin_token().into(),
-            shutdown: Box::pin(server.shutdown()),
-        })
+        Ok(SimulatedOrg { base_url: server.base_url(), token: server.super_admin_token().into(), shutdown: Box::pin(server.shutdown()) })
     }
 
     async fn bench(&self, args: BenchArgs, neo4j: Neo4jConfig) -> Result<(), CliError> {

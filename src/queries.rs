@@ -110,10 +110,7 @@ pub struct QueryResult {
 impl QueryResult {
     /// Rows as JSON objects keyed by column.
     pub fn objects(&self) -> Vec<Value> {
-        self.rows
-            .iter()
-            .map(|r| Value::Object(self.columns.iter().cloned().zip(r.iter().cloned()).collect::<Map<_, _>>()))
-            .collect()
+        self.rows.iter().map(|r| Value::Object(self.columns.iter().cloned().zip(r.iter().cloned()).collect::<Map<_, _>>())).collect()
     }
 }
 

@@ -65,12 +65,8 @@ pub(crate) fn draw_jitter() -> f64 {
 mod tests {
     use super::*;
 
-    const P: RetryPolicy = RetryPolicy {
-        max_retries: 3,
-        base: Duration::from_millis(100),
-        cap: Duration::from_millis(400),
-        jitter: Jitter::HALF_EITHER_WAY,
-    };
+    const P: RetryPolicy =
+        RetryPolicy { max_retries: 3, base: Duration::from_millis(100), cap: Duration::from_millis(400), jitter: Jitter::HALF_EITHER_WAY };
 
     #[test]
     fn backoff_doubles_to_the_cap_within_the_jitter_range() {

@@ -42,7 +42,12 @@ async fn config_file_sync_query_export_and_purge() {
     assert!(o.status.success(), "{}", text(&o));
     let out = text(&o);
     assert!(out.contains(&name) && out.contains("sync success") && out.contains("okta_user"), "{out}");
-    let n = util::count(&g, "MATCH (a:okta_account {_key:$a, accountName:$n, description:'from the CLI test'}) RETURN count(a) AS n", &[("a", &acct), ("n", &name)]).await;
+    let n = util::count(
+        &g,
+        "MATCH (a:okta_account {_key:$a, accountName:$n, description:'from the CLI test'}) RETURN count(a) AS n",
+        &[("a", &acct), ("n", &name)],
+    )
+    .await;
     assert_eq!(n, 1);
 
     // query: json and csv, with the account given by name.
@@ -81,7 +86,9 @@ async fn config_file_sync_query_export_and_purge() {
             &[("a", &acct)],
         )
         .await;
-    let want_rels = util::count(&g, "MATCH ()-[r]->() WHERE r._accountKey = $a AND type(r) <> 'HAS_SYNC_RUN' RETURN count(r) AS n", &[("a", &acct)]).await;
+    let want_rels =
+        util::count(&g, "MATCH ()-[r]->() WHERE r._accountKey = $a AND type(r) <> 'HAS_SYNC_RUN' RETURN count(r) AS n", &[("a", &acct)])
+            .await;
     assert!(nodes == want_nodes && rels == want_rels, "export {nodes}/{rels} vs graph {want_nodes}/{want_rels}");
     assert!(objs.iter().any(|o| o["labels"].as_array().is_some_and(|l| l.contains(&"employee".into()))), "shared nodes exported too");
     assert!(!lines.contains(&server.super_admin_token()));
@@ -146,7 +153,8 @@ fn env_only_sync_names_the_account_after_the_org() {
         .await
         .unwrap();
         assert!(o.status.success(), "{}", text(&o));
-        let n = util::count(&g, "MATCH (a:okta_account {_key:$a}) WHERE a.accountName = '127.0.0.1' RETURN count(a) AS n", &[("a", &acct)]).await;
+        let n = util::count(&g, "MATCH (a:okta_account {_key:$a}) WHERE a.accountName = '127.0.0.1' RETURN count(a) AS n", &[("a", &acct)])
+            .await;
         assert_eq!(n, 1);
         cleanup(&g, &acct).await;
     });
@@ -160,7 +168,10 @@ async fn polling_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("oktagraph.toml"),
-        format!("[[account]]\nname = \"poller\"\norg_url = \"{}\"\ntoken_env = \"POLL_TOKEN\"\npolling_interval = \"1s\"\n", server.base_url()),
+        format!(
+            "[[account]]\nname = \"poller\"\norg_url = \"{}\"\ntoken_env = \"POLL_TOKEN\"\npolling_interval = \"1s\"\n",
+            server.base_url()
+        ),
     )
     .unwrap();
     let mut child = util::ChildGuard(
@@ -181,7 +192,12 @@ async fn polling_syncs_on_schedule_and_stops_cleanly_on_sigterm() {
     while runs < 3 {
         assert!(std::time::Instant::now() < deadline, "polling produced only {runs} runs in {:?}", util::BIN_LIMIT);
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        runs = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'success'}) RETURN count(r) AS n", &[("a", &acct)]).await;
+        runs = util::count(
+            &g,
+            "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'success'}) RETURN count(r) AS n",
+            &[("a", &acct)],
+        )
+        .await;
     }
     Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     let status = tokio::task::block_in_place(|| child.wait_within(util::BIN_LIMIT)).expect("exits after SIGTERM");

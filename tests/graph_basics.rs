@@ -40,7 +40,9 @@ async fn schema_creates_every_constraint_and_index_and_applies_twice() {
     assert_eq!(second, first);
     let n = listed(&g, "SHOW CONSTRAINTS YIELD name, type, properties", "", &constraints).await;
     assert_eq!(n, constraints.len() as i64, "every constraint exists");
-    let key = listed(&g, "SHOW CONSTRAINTS YIELD name, type, properties", "AND type = 'UNIQUENESS' AND properties = ['_key']", &constraints).await;
+    let key =
+        listed(&g, "SHOW CONSTRAINTS YIELD name, type, properties", "AND type = 'UNIQUENESS' AND properties = ['_key']", &constraints)
+            .await;
     assert_eq!(key, constraints.len() as i64, "each is a uniqueness constraint on _key");
     let n = listed(&g, "SHOW INDEXES YIELD name", "", &indexes).await;
     assert_eq!(n, indexes.len() as i64, "every index exists, the dropped one again");

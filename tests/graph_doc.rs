@@ -169,47 +169,103 @@ fn samples() -> Vec<Sample> {
             &["created", "lastUpdated", "lastMembershipUpdated"],
         )
     };
-    let role = |rtype: &str| json!({"id": "ra1", "type": rtype, "role": "cr0CUSTOM", "label": "Admin", "status": "ACTIVE",
-        "assignmentType": "USER", "resource-set": "rs1"});
+    let role = |rtype: &str| {
+        json!({"id": "ra1", "type": rtype, "role": "cr0CUSTOM", "label": "Admin", "status": "ACTIVE",
+        "assignmentType": "USER", "resource-set": "rs1"})
+    };
     let some = |r: Option<Records>| r.expect("the model maps the sample");
     let profile: &[&str] = &["login", "email", "firstName", "lastName", "userType"];
     vec![
-        Sample { records: one(model::account(&ctx, Some(&json!({"companyName": "Acme", "id": "00o1", "status": "ACTIVE", "website": "https://acme.com"})),
-            Some(&json!({"support": "ENABLED", "expiration": "2024-01-02T03:04:05.000Z", "caseNumber": "42"})))), placeholders: host, profile: &[] },
+        Sample {
+            records: one(model::account(
+                &ctx,
+                Some(&json!({"companyName": "Acme", "id": "00o1", "status": "ACTIVE", "website": "https://acme.com"})),
+                Some(&json!({"support": "ENABLED", "expiration": "2024-01-02T03:04:05.000Z", "caseNumber": "42"})),
+            )),
+            placeholders: host,
+            profile: &[],
+        },
         Sample { records: model::services(&ctx), placeholders: host, profile: &[] },
-        Sample { records: some(model::user(&ctx, &user)), placeholders: &[("<Okta id>", "00uANN"), ("<lower-cased email>", "ann@example.com")], profile },
-        Sample { records: some(model::group(&ctx, &group("00gOKTA", "OKTA_GROUP"))), placeholders: &[("<Okta id>", "00gOKTA")], profile: &["name", "description"] },
-        Sample { records: some(model::group(&ctx, &group("00gAPP", "APP_GROUP"))), placeholders: &[("<Okta id>", "00gAPP")], profile: &["name", "description"] },
+        Sample {
+            records: some(model::user(&ctx, &user)),
+            placeholders: &[("<Okta id>", "00uANN"), ("<lower-cased email>", "ann@example.com")],
+            profile,
+        },
+        Sample {
+            records: some(model::group(&ctx, &group("00gOKTA", "OKTA_GROUP"))),
+            placeholders: &[("<Okta id>", "00gOKTA")],
+            profile: &["name", "description"],
+        },
+        Sample {
+            records: some(model::group(&ctx, &group("00gAPP", "APP_GROUP"))),
+            placeholders: &[("<Okta id>", "00gAPP")],
+            profile: &["name", "description"],
+        },
         Sample { records: some(model::application(&ctx, &aws_app)), placeholders: &[("<Okta id>", "0oaAWS")], profile: &[] },
         Sample {
-            records: some(model::factor(&ctx, "00uANN", &times(json!({"id": "mfaA", "factorType": "push", "provider": "OKTA", "vendorName": "OKTA",
+            records: some(model::factor(
+                &ctx,
+                "00uANN",
+                &times(
+                    json!({"id": "mfaA", "factorType": "push", "provider": "OKTA", "vendorName": "OKTA",
                 "status": "ACTIVE", "lastVerified": "2024-01-02T03:04:05.000Z",
                 "profile": {"authenticatorName": "Okta Verify", "platform": "IOS", "deviceType": "SmartPhone_IPhone", "name": "Ann's phone"}}),
-                &["created", "lastUpdated"]))),
+                    &["created", "lastUpdated"],
+                ),
+            )),
             placeholders: &[("<Okta id>", "mfaA")],
             profile: &[],
         },
-        Sample { records: some(model::role_assignment(&ctx, &kinds::USER, "00uANN", &role("SUPER_ADMIN"))), placeholders: &[("<org host>", HOST), ("<role type>", "SUPER_ADMIN")], profile: &[] },
-        Sample { records: some(model::role_assignment(&ctx, &kinds::APP_USER_GROUP, "00gAPP", &role("CUSTOM"))), placeholders: &[("<org host>", HOST), ("<custom role id>", "cr0CUSTOM")], profile: &[] },
         Sample {
-            records: some(model::rule(&ctx, &times(json!({"id": "0prR", "name": "eng", "type": "group_rule", "status": "ACTIVE", "allGroupsValid": true,
+            records: some(model::role_assignment(&ctx, &kinds::USER, "00uANN", &role("SUPER_ADMIN"))),
+            placeholders: &[("<org host>", HOST), ("<role type>", "SUPER_ADMIN")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::role_assignment(&ctx, &kinds::APP_USER_GROUP, "00gAPP", &role("CUSTOM"))),
+            placeholders: &[("<org host>", HOST), ("<custom role id>", "cr0CUSTOM")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::rule(
+                &ctx,
+                &times(
+                    json!({"id": "0prR", "name": "eng", "type": "group_rule", "status": "ACTIVE", "allGroupsValid": true,
                 "conditions": {"expression": {"value": "user.department==\"eng\""}}, "actions": {"assignUserToGroups": {"groupIds": ["00gOKTA", "00gAPP"]}}}),
-                &["created", "lastUpdated"]), |id| if id == "00gAPP" { &kinds::APP_USER_GROUP } else { &kinds::USER_GROUP })),
+                    &["created", "lastUpdated"],
+                ),
+                |id| if id == "00gAPP" { &kinds::APP_USER_GROUP } else { &kinds::USER_GROUP },
+            )),
             placeholders: &[("<Okta id>", "0prR")],
             profile: &[],
         },
         Sample { records: one(model::aws_role(ARN, None).expect("ARN role")), placeholders: &[("<role ARN>", ARN)], profile: &[] },
-        Sample { records: one(model::aws_role("prod -- Admin", None).expect("named role")), placeholders: &[("<AWS account name>", "prod"), ("<role name>", "Admin")], profile: &[] },
         Sample {
-            records: some(model::app_user(&ctx, &info, &times(json!({"id": "00uANN", "scope": "USER", "status": "PROVISIONED", "syncState": "SYNCHRONIZED",
+            records: one(model::aws_role("prod -- Admin", None).expect("named role")),
+            placeholders: &[("<AWS account name>", "prod"), ("<role name>", "Admin")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::app_user(
+                &ctx,
+                &info,
+                &times(
+                    json!({"id": "00uANN", "scope": "USER", "status": "PROVISIONED", "syncState": "SYNCHRONIZED",
                 "externalId": "x1", "credentials": {"userName": "ann"}, "profile": {"samlRoles": [ARN], "role": "Admin"}}),
-                &["created", "lastUpdated", "statusChanged"]))),
+                    &["created", "lastUpdated", "statusChanged"],
+                ),
+            )),
             placeholders: &[("<role ARN>", ARN)],
             profile: &[],
         },
         Sample {
-            records: some(model::app_group(&ctx, &info, &kinds::USER_GROUP, &json!({"id": "00gOKTA", "priority": 0,
-                "lastUpdated": "2024-01-02T03:04:05.000Z", "profile": {"samlRoles": ["prod -- Admin"], "role": "Admin"}}))),
+            records: some(model::app_group(
+                &ctx,
+                &info,
+                &kinds::USER_GROUP,
+                &json!({"id": "00gOKTA", "priority": 0,
+                "lastUpdated": "2024-01-02T03:04:05.000Z", "profile": {"samlRoles": ["prod -- Admin"], "role": "Admin"}}),
+            )),
             placeholders: &[("<AWS account name>", "prod"), ("<role name>", "Admin")],
             profile: &[],
         },

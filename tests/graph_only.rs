@@ -77,7 +77,11 @@ async fn graph_only_commands_need_no_okta_credentials() {
     }
     let exported = std::fs::read_to_string(out).unwrap();
     assert!(exported.contains(&format!("{}@example.com", id("kept"))), "the export holds the account's user");
-    assert_eq!(util::count(&g, "MATCH (u:okta_user {_key: $k}) RETURN count(u) AS n", &[("k", &id("gone"))]).await, 0, "purge removed the soft-deleted user");
+    assert_eq!(
+        util::count(&g, "MATCH (u:okta_user {_key: $k}) RETURN count(u) AS n", &[("k", &id("gone"))]).await,
+        0,
+        "purge removed the soft-deleted user"
+    );
 
     // The one command that calls Okta still needs the token, and says which.
     let (code, _, err) = run_in(dir.path(), &["sync", "--once"], &[]).await;

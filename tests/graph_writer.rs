@@ -54,7 +54,12 @@ async fn upsert_is_idempotent_and_classifies_changes() {
     recs.nodes.push(model::account(&ctx, None, None));
     let c = write(&g, recs, t3).await;
     assert_eq!((c["okta_user"].updated, c["okta_user"].unchanged), (1, 2));
-    let n = util::count(&g, "MATCH (u:okta_user {_key:'u3', _accountKey:$a}) WHERE u.department IS NULL RETURN count(u) AS n", &[("a", &ctx.account_key)]).await;
+    let n = util::count(
+        &g,
+        "MATCH (u:okta_user {_key:'u3', _accountKey:$a}) WHERE u.department IS NULL RETURN count(u) AS n",
+        &[("a", &ctx.account_key)],
+    )
+    .await;
     assert_eq!(n, 1, "a removed attribute disappears from the node");
     let n = util::count(
         &g,
@@ -92,9 +97,19 @@ async fn sweep_soft_deletes_unseen_and_undeletes_returning_objects() {
     assert_eq!(c["okta_user"].deleted, 1);
     assert_eq!(c["okta_user_is_employee"].deleted, 1);
     assert_eq!(c.get("employee").map(|c| c.deleted).unwrap_or(0), 0, "shared employee nodes are never swept");
-    let n = util::count(&g, "MATCH (u:okta_user:Deleted {_key:'a2', _accountKey:$a}) WHERE u._deleted AND u._deletedOn IS NOT NULL RETURN count(u) AS n", &[("a", &ctx.account_key)]).await;
+    let n = util::count(
+        &g,
+        "MATCH (u:okta_user:Deleted {_key:'a2', _accountKey:$a}) WHERE u._deleted AND u._deletedOn IS NOT NULL RETURN count(u) AS n",
+        &[("a", &ctx.account_key)],
+    )
+    .await;
     assert_eq!(n, 1);
-    let n = util::count(&g, "MATCH (u:okta_user {_key:'b1', _accountKey:$a}) WHERE NOT u._deleted RETURN count(u) AS n", &[("a", &other.account_key)]).await;
+    let n = util::count(
+        &g,
+        "MATCH (u:okta_user {_key:'b1', _accountKey:$a}) WHERE NOT u._deleted RETURN count(u) AS n",
+        &[("a", &other.account_key)],
+    )
+    .await;
     assert_eq!(n, 1, "another account's data is never touched");
     // Sweeping again deletes nothing more.
     let c = sweep(&g, &plan).await.unwrap();
@@ -134,7 +149,12 @@ async fn created_edges_outside_the_log_window_survive_the_sweep() {
     };
     let c = sweep(&g, &plan).await.unwrap();
     assert_eq!(c["okta_user_created_application"].deleted, 1);
-    let kept = util::strings(&g, "MATCH (:okta_user {_accountKey:$a})-[r:CREATED]->(app) WHERE r._deleted = false RETURN app._key AS v", &[("a", &ctx.account_key)]).await;
+    let kept = util::strings(
+        &g,
+        "MATCH (:okta_user {_accountKey:$a})-[r:CREATED]->(app) WHERE r._deleted = false RETURN app._key AS v",
+        &[("a", &ctx.account_key)],
+    )
+    .await;
     assert_eq!(kept, vec!["0oaOld"]);
     g.run(neo4rs::query("MATCH (n {_accountKey:$a}) DETACH DELETE n").param("a", ctx.account_key.as_str()), "cleanup").await.unwrap();
 }
@@ -153,14 +173,25 @@ async fn shared_aws_roles_keep_other_tools_properties_and_hostile_values_round_t
     recs.extend(model::application(&ctx, &json!({"id": "0oaAws", "name": "amazon_aws", "label": "AWS"})).unwrap());
     recs.extend(model::app_user(&ctx, &info, &json!({"id": "h1", "scope": "USER", "profile": {"samlRoles": [arn]}})).unwrap());
     write(&g, recs, t1).await;
-    let owned = util::strings(&g, "MATCH (r:aws_iam_role:AccessRole {_key:$k}) RETURN r.ownedBy + '/' + r.roleName AS v", &[("k", &arn)]).await;
+    let owned =
+        util::strings(&g, "MATCH (r:aws_iam_role:AccessRole {_key:$k}) RETURN r.ownedBy + '/' + r.roleName AS v", &[("k", &arn)]).await;
     assert_eq!(owned.len(), 1);
     assert!(owned[0].starts_with("aws-collector/T"), "{owned:?}");
     let title = util::strings(&g, "MATCH (u:okta_user {_key:'h1', _accountKey:$a}) RETURN u.title AS v", &[("a", &ctx.account_key)]).await;
     assert_eq!(title, vec![hostile.to_string()], "stored verbatim");
-    let odd = util::strings(&g, "MATCH (u:okta_user {_key:'h1', _accountKey:$a}) RETURN u.`we``ird key.with dots` AS v", &[("a", &ctx.account_key)]).await;
+    let odd = util::strings(
+        &g,
+        "MATCH (u:okta_user {_key:'h1', _accountKey:$a}) RETURN u.`we``ird key.with dots` AS v",
+        &[("a", &ctx.account_key)],
+    )
+    .await;
     assert_eq!(odd, vec![hostile.to_string()]);
-    let n = util::count(&g, "MATCH (:okta_user {_key:'h1', _accountKey:$a})-[r:ASSIGNED]->(:aws_iam_role {_key:$k}) RETURN count(r) AS n", &[("a", &ctx.account_key), ("k", &arn)]).await;
+    let n = util::count(
+        &g,
+        "MATCH (:okta_user {_key:'h1', _accountKey:$a})-[r:ASSIGNED]->(:aws_iam_role {_key:$k}) RETURN count(r) AS n",
+        &[("a", &ctx.account_key), ("k", &arn)],
+    )
+    .await;
     assert_eq!(n, 1);
     g.run(neo4rs::query("MATCH (n {_accountKey:$a}) DETACH DELETE n").param("a", ctx.account_key.as_str()), "cleanup").await.unwrap();
     g.run(neo4rs::query("MATCH (n:aws_iam_role {_key:$k}) DETACH DELETE n").param("k", arn.as_str()), "cleanup").await.unwrap();
@@ -192,9 +223,11 @@ async fn concurrent_batches_with_duplicates_write_each_object_once() {
     assert_eq!(u.written(), 40, "every duplicate row was matched, none failed: {u:?}");
     let nodes = util::count(&g, "MATCH (u:okta_user {_accountKey: $a}) RETURN count(u) AS n", &[("a", &ctx.account_key)]).await;
     assert_eq!(nodes, 10);
-    let rels = util::count(&g, "MATCH (:okta_account {_key: $a})-[r:HAS]->(:okta_user) RETURN count(r) AS n", &[("a", &ctx.account_key)]).await;
+    let rels =
+        util::count(&g, "MATCH (:okta_account {_key: $a})-[r:HAS]->(:okta_user) RETURN count(r) AS n", &[("a", &ctx.account_key)]).await;
     assert_eq!(rels, 10, "one relationship per pair");
-    let emp = util::count(&g, "MATCH (:okta_user {_accountKey: $a})-[r:IS]->(:employee) RETURN count(r) AS n", &[("a", &ctx.account_key)]).await;
+    let emp =
+        util::count(&g, "MATCH (:okta_user {_accountKey: $a})-[r:IS]->(:employee) RETURN count(r) AS n", &[("a", &ctx.account_key)]).await;
     assert_eq!(emp, 10);
     g.run(neo4rs::query("MATCH (n {_accountKey:$a}) DETACH DELETE n").param("a", ctx.account_key.as_str()), "cleanup").await.unwrap();
 }

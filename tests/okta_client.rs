@@ -13,10 +13,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use futures::{StreamExt, TryStreamExt};
-use oktagraph::okta::{
-    Bucket, ClientConfig, Credentials, OAuthConfig, OktaClient, OktaError, SecretString,
-    TransportKind,
-};
+use oktagraph::okta::{Bucket, ClientConfig, Credentials, OAuthConfig, OktaClient, OktaError, SecretString, TransportKind};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -45,9 +42,7 @@ fn ssws_client(base: &str) -> OktaClient {
 }
 
 fn http_date_now() -> String {
-    chrono::Utc::now()
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string()
+    chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 fn respond(status: u16, headers: &[(&str, String)], body: impl Into<String>) -> Response {
@@ -84,15 +79,10 @@ struct Paged {
     hook: Arc<dyn Fn(usize, usize) -> Option<Response> + Send + Sync>,
 }
 
-async fn paged_users(
-    State(s): State<Paged>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+async fn paged_users(State(s): State<Paged>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
     let n = s.calls.fetch_add(1, SeqCst);
     s.seen_headers.lock().unwrap().push(headers.clone());
-    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("SSWS {TOKEN}"))
-    {
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("SSWS {TOKEN}")) {
         return respond(
             401,
             &[],
@@ -104,21 +94,12 @@ async fn paged_users(
         return r;
     }
     let end = (after + s.limit).min(s.total);
-    let items: Vec<Value> = (after..end)
-        .map(
-            |i| json!({"id": format!("00u{i}"), "profile": {"login": format!("u{i}@example.com")}}),
-        )
-        .collect();
+    let items: Vec<Value> =
+        (after..end).map(|i| json!({"id": format!("00u{i}"), "profile": {"login": format!("u{i}@example.com")}})).collect();
     let base = s.base.lock().unwrap().clone();
-    let mut link = format!(
-        "<{base}/api/v1/users?limit={}&after={after}>; rel=\"self\"",
-        s.limit
-    );
+    let mut link = format!("<{base}/api/v1/users?limit={}&after={after}>; rel=\"self\"", s.limit);
     if end < s.total {
-        link.push_str(&format!(
-            ", <{base}/api/v1/users?limit={}&after={end}>; rel=\"next\"",
-            s.limit
-        ));
+        link.push_str(&format!(", <{base}/api/v1/users?limit={}&after={end}>; rel=\"next\"", s.limit));
     }
     let mut h = ok_headers(500);
     h.push(("link", link));
@@ -138,20 +119,14 @@ async fn paged_server(
         seen_headers: Arc::new(Mutex::new(Vec::new())),
         hook: Arc::new(hook),
     };
-    let app = Router::new()
-        .route("/api/v1/users", get(paged_users))
-        .with_state(state.clone());
+    let app = Router::new().route("/api/v1/users", get(paged_users)).with_state(state.clone());
     let base = serve(app).await;
     *state.base.lock().unwrap() = base.clone();
     (base, state)
 }
 
 async fn collect_ids(client: &OktaClient, path: &str) -> Result<Vec<String>, OktaError> {
-    client
-        .list::<Value>(path)
-        .map_ok(|v| v["id"].as_str().unwrap().to_owned())
-        .try_collect()
-        .await
+    client.list::<Value>(path).map_ok(|v| v["id"].as_str().unwrap().to_owned()).try_collect().await
 }
 
 fn assert_each_once(ids: &[String], total: usize) {
@@ -171,15 +146,8 @@ async fn multi_page_list_returns_every_item_exactly_once() {
     assert_each_once(&ids, 10);
     assert_eq!(state.calls.load(SeqCst), 4);
 
-    let pages: Vec<Vec<Value>> = client
-        .list_pages::<Value>("/api/v1/users?limit=3")
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(
-        pages.iter().map(Vec::len).collect::<Vec<_>>(),
-        vec![3, 3, 3, 1]
-    );
+    let pages: Vec<Vec<Value>> = client.list_pages::<Value>("/api/v1/users?limit=3").try_collect().await.unwrap();
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![3, 3, 3, 1]);
 
     let stats = client.stats();
     assert_eq!(stats.bucket(Bucket::Users).requests, 8);
@@ -192,9 +160,7 @@ async fn multi_page_list_returns_every_item_exactly_once() {
 async fn separate_link_headers_body_paging_and_non_paged_arrays() {
     async fn groups(Query(q): Query<HashMap<String, String>>) -> Response {
         let page = q.get("after").cloned().unwrap_or_default();
-        let mut b = Response::builder()
-            .status(200)
-            .header("content-type", "application/json");
+        let mut b = Response::builder().status(200).header("content-type", "application/json");
         b = b.header("link", "</api/v1/groups>; rel=\"self\"");
         let body = if page.is_empty() {
             // A relative next link, in a separate header line, with a comma inside the URL.
@@ -221,11 +187,7 @@ async fn separate_link_headers_body_paging_and_non_paged_arrays() {
         }
     }
     async fn factors() -> Response {
-        respond(
-            200,
-            &[],
-            r#"[{"id":"f1","factorType":"push"},{"id":"f2","factorType":"sms"}]"#,
-        )
+        respond(200, &[], r#"[{"id":"f1","factorType":"push"},{"id":"f2","factorType":"sms"}]"#)
     }
     let app = Router::new()
         .route("/api/v1/groups", get(groups))
@@ -237,11 +199,7 @@ async fn separate_link_headers_body_paging_and_non_paged_arrays() {
     let groups: Vec<Value> = client.list("/api/v1/groups").try_collect().await.unwrap();
     assert_eq!(groups, vec![json!({"id":"g1"}), json!({"id":"g2"})]);
 
-    let users: Vec<Value> = client
-        .list_body_paged("/api/v1/iam/assignees/users")
-        .try_collect()
-        .await
-        .unwrap();
+    let users: Vec<Value> = client.list_body_paged("/api/v1/iam/assignees/users").try_collect().await.unwrap();
     let ids: Vec<&str> = users.iter().map(|u| u["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["u1", "u2", "u3"]);
 
@@ -258,11 +216,7 @@ async fn log_polling_stops_on_an_empty_page_that_links_to_itself() {
     }
     let base = serve(Router::new().route("/api/v1/logs", get(logs))).await;
     let client = ssws_client(&base);
-    let events: Vec<Value> = client
-        .list("/api/v1/logs?after=1_1")
-        .try_collect()
-        .await
-        .unwrap();
+    let events: Vec<Value> = client.list("/api/v1/logs?after=1_1").try_collect().await.unwrap();
     assert!(events.is_empty());
     assert_eq!(client.stats().bucket(Bucket::Logs).requests, 1);
 }
@@ -270,25 +224,14 @@ async fn log_polling_stops_on_an_empty_page_that_links_to_itself() {
 #[tokio::test]
 async fn next_link_to_another_host_is_refused() {
     async fn users() -> Response {
-        respond(
-            200,
-            &[(
-                "link",
-                "<http://127.0.0.2:1/api/v1/users?after=x>; rel=\"next\"".into(),
-            )],
-            r#"[{"id":"00u0"}]"#,
-        )
+        respond(200, &[("link", "<http://127.0.0.2:1/api/v1/users?after=x>; rel=\"next\"".into())], r#"[{"id":"00u0"}]"#)
     }
     let base = serve(Router::new().route("/api/v1/users", get(users))).await;
     let client = ssws_client(&base);
     let results: Vec<Result<Value, OktaError>> = client.list("/api/v1/users").collect().await;
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
-    assert!(
-        matches!(results[1], Err(OktaError::ForeignLink { .. })),
-        "{:?}",
-        results[1]
-    );
+    assert!(matches!(results[1], Err(OktaError::ForeignLink { .. })), "{:?}", results[1]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +286,6 @@ async fn a_429_with_the_simulator_header_is_waited_out_and_retried() {
     assert_eq!(users.rate_limited, 1);
     assert_eq!(users.retries, 1);
     assert_eq!(users.errors, 0);
-
 }
 
 #[tokio::test]
@@ -379,10 +321,7 @@ async fn a_concurrency_429_backs_off_and_missing_headers_do_not_break() {
             too_many(&[
                 ("x-rate-limit-limit", "0".into()),
                 ("x-rate-limit-remaining", "0".into()),
-                (
-                    "x-rate-limit-reset",
-                    (chrono::Utc::now().timestamp() + 50).to_string(),
-                ),
+                ("x-rate-limit-reset", (chrono::Utc::now().timestamp() + 50).to_string()),
             ])
         })
     })
@@ -394,18 +333,11 @@ async fn a_concurrency_429_backs_off_and_missing_headers_do_not_break() {
     // Exponential backoff (10 ms base), not the 50 s reset estimate: a bound far from both, so load cannot
     // cross it.
     assert!(t0.elapsed() < Duration::from_secs(40), "{:?}", t0.elapsed());
-    assert_eq!(
-        state.seen_headers.lock().unwrap()[2]
-            .get("x-okta-retry-count")
-            .unwrap(),
-        "2"
-    );
+    assert_eq!(state.seen_headers.lock().unwrap()[2].get("x-okta-retry-count").unwrap(), "2");
 
     // A bare 429 without any rate-limit headers also just backs off.
     let (base, _) = paged_server(1, 5, |n, _| (n == 0).then(|| too_many(&[]))).await;
-    let ids = collect_ids(&ssws_client(&base), "/api/v1/users")
-        .await
-        .unwrap();
+    let ids = collect_ids(&ssws_client(&base), "/api/v1/users").await.unwrap();
     assert_each_once(&ids, 1);
 }
 
@@ -443,16 +375,8 @@ async fn limiter_keeps_our_share_of_the_bucket() {
         }
         respond(200, &hdrs, r#"{"id":"00o1"}"#)
     }
-    let w = W {
-        min_remaining: Arc::new(Mutex::new(u32::MAX)),
-        ..Default::default()
-    };
-    let base = serve(
-        Router::new()
-            .route("/api/v1/org", get(h))
-            .with_state(w.clone()),
-    )
-    .await;
+    let w = W { min_remaining: Arc::new(Mutex::new(u32::MAX)), ..Default::default() };
+    let base = serve(Router::new().route("/api/v1/org", get(h)).with_state(w.clone())).await;
     let client = ssws_client(&base);
     let calls = (0..6).map(|_| {
         let c = client.clone();
@@ -463,11 +387,7 @@ async fn limiter_keeps_our_share_of_the_bucket() {
     let other = client.stats().bucket(Bucket::Other);
     assert_eq!(other.rate_limited, 0, "{other:?}");
     assert_eq!(other.requests, 6);
-    assert!(
-        *w.min_remaining.lock().unwrap() >= 2,
-        "remaining went to {}",
-        w.min_remaining.lock().unwrap()
-    );
+    assert!(*w.min_remaining.lock().unwrap() >= 2, "remaining went to {}", w.min_remaining.lock().unwrap());
     assert!(other.rate_limit_wait_ms > 0);
 }
 
@@ -486,27 +406,15 @@ async fn in_flight_requests_are_bounded() {
         respond(200, &[], "[]")
     }
     let c = C::default();
-    let base = serve(
-        Router::new()
-            .route("/api/v1/users/{id}/factors", get(h))
-            .with_state(c.clone()),
-    )
-    .await;
+    let base = serve(Router::new().route("/api/v1/users/{id}/factors", get(h)).with_state(c.clone())).await;
     let mut cfg = config(&base, Credentials::Ssws(SecretString::from(TOKEN)));
     cfg.max_in_flight = 3;
     let client = OktaClient::new(cfg).unwrap();
     let calls = (0..12).map(|i| {
         let client = client.clone();
-        async move {
-            client
-                .get_json::<Vec<Value>>(&format!("/api/v1/users/u{i}/factors"))
-                .await
-        }
+        async move { client.get_json::<Vec<Value>>(&format!("/api/v1/users/u{i}/factors")).await }
     });
-    assert!(futures::future::join_all(calls)
-        .await
-        .iter()
-        .all(Result::is_ok));
+    assert!(futures::future::join_all(calls).await.iter().all(Result::is_ok));
     let max = c.max.load(SeqCst);
     assert!((2..=3).contains(&max), "max concurrent requests {max}");
 }
@@ -518,11 +426,7 @@ async fn in_flight_requests_are_bounded() {
 async fn server_errors_are_retried() {
     let (base, state) = paged_server(5, 2, |n, _| match n {
         1 => Some(respond(503, &[], "<html>Service Unavailable</html>")),
-        2 => Some(respond(
-            500,
-            &[],
-            r#"{"errorCode":"E0000009","errorSummary":"Internal Server Error"}"#,
-        )),
+        2 => Some(respond(500, &[], r#"{"errorCode":"E0000009","errorSummary":"Internal Server Error"}"#)),
         _ => None,
     })
     .await;
@@ -546,10 +450,7 @@ async fn persistent_server_errors_exhaust_the_budget() {
 
 #[tokio::test]
 async fn a_truncated_json_page_is_retried() {
-    let (base, state) = paged_server(6, 3, |n, _| {
-        (n == 1).then(|| respond(200, &ok_headers(499), r#"[{"id":"00u3"},{"id":"#))
-    })
-    .await;
+    let (base, state) = paged_server(6, 3, |n, _| (n == 1).then(|| respond(200, &ok_headers(499), r#"[{"id":"00u3"},{"id":"#))).await;
     let client = ssws_client(&base);
     assert_each_once(&collect_ids(&client, "/api/v1/users").await.unwrap(), 6);
     assert_eq!(state.calls.load(SeqCst), 3);
@@ -557,20 +458,13 @@ async fn a_truncated_json_page_is_retried() {
 
 #[tokio::test]
 async fn a_wrong_shape_is_a_decode_error_naming_path_and_url() {
-    let (base, _) = paged_server(3, 3, |_, _| {
-        Some(respond(200, &[], r#"[{"id":"a"},{"id":7}]"#))
-    })
-    .await;
+    let (base, _) = paged_server(3, 3, |_, _| Some(respond(200, &[], r#"[{"id":"a"},{"id":7}]"#))).await;
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]
     struct U {
         id: String,
     }
-    let err = ssws_client(&base)
-        .list::<U>("/api/v1/users?limit=3")
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err();
+    let err = ssws_client(&base).list::<U>("/api/v1/users?limit=3").try_collect::<Vec<_>>().await.unwrap_err();
     match &err {
         OktaError::Decode { path, url, .. } => {
             assert_eq!(path, "[1].id");
@@ -606,12 +500,17 @@ async fn a_connection_dropped_mid_body_is_retried() {
             read_head(&mut sock).await;
             if n == 0 {
                 // Promise 200 bytes, send a few, then close the socket.
-                sock.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n[{\"id\":\"00u0\"},").await.unwrap();
+                sock.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n[{\"id\":\"00u0\"},")
+                    .await
+                    .unwrap();
                 sock.flush().await.unwrap();
                 drop(sock);
             } else {
                 let body = r#"[{"id":"00u0"},{"id":"00u1"}]"#;
-                let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
                 sock.write_all(resp.as_bytes()).await.unwrap();
                 sock.shutdown().await.ok();
             }
@@ -644,11 +543,7 @@ async fn timeouts_are_retried_and_unreachable_hosts_are_transport_errors() {
     let base = serve(app).await;
     let mut cfg = config(&base, Credentials::Ssws(SecretString::from(TOKEN)));
     cfg.request_timeout = Duration::from_secs(3);
-    let org: Value = OktaClient::new(cfg)
-        .unwrap()
-        .get_json("/api/v1/org")
-        .await
-        .unwrap();
+    let org: Value = OktaClient::new(cfg).unwrap().get_json("/api/v1/org").await.unwrap();
     assert_eq!(org["id"], "00o1");
     assert_eq!(calls.load(SeqCst), 2);
 
@@ -657,16 +552,9 @@ async fn timeouts_are_retried_and_unreachable_hosts_are_transport_errors() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let mut cfg = config(
-        &format!("http://127.0.0.1:{port}"),
-        Credentials::Ssws(SecretString::from(TOKEN)),
-    );
+    let mut cfg = config(&format!("http://127.0.0.1:{port}"), Credentials::Ssws(SecretString::from(TOKEN)));
     cfg.max_retries = 1;
-    let err = OktaClient::new(cfg)
-        .unwrap()
-        .get_json::<Value>("/api/v1/org")
-        .await
-        .unwrap_err();
+    let err = OktaClient::new(cfg).unwrap().get_json::<Value>("/api/v1/org").await.unwrap_err();
     match &err {
         OktaError::Transport { kind, attempts, .. } => {
             assert_eq!(*kind, TransportKind::Connect);
@@ -706,35 +594,17 @@ async fn status_errors_are_typed_and_not_retried() {
     let base = serve(Router::new().route("/api/v1/users/{id}/roles", get(h))).await;
     let client = ssws_client(&base);
 
-    let e = client
-        .get_json::<Value>("/api/v1/users/forbidden/roles")
-        .await
-        .unwrap_err();
+    let e = client.get_json::<Value>("/api/v1/users/forbidden/roles").await.unwrap_err();
     assert!(e.is_forbidden(), "{e:?}");
     assert_eq!(e.error_code(), Some("E0000006"));
-    let e = client
-        .get_json::<Value>("/api/v1/users/missing/roles")
-        .await
-        .unwrap_err();
+    let e = client.get_json::<Value>("/api/v1/users/missing/roles").await.unwrap_err();
     assert!(e.is_not_found(), "{e:?}");
     assert!(matches!(&e, OktaError::NotFound { error_id: Some(id), .. } if id == "oae404"));
     assert!(e.to_string().contains("gone"));
-    let e = client
-        .get_json::<Value>("/api/v1/users/unauth/roles")
-        .await
-        .unwrap_err();
-    assert!(
-        e.is_auth() && matches!(e, OktaError::Unauthorized { .. }),
-        "{e:?}"
-    );
-    let e = client
-        .get_json::<Value>("/api/v1/users/bad/roles")
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&e, OktaError::Api { status: 400, error_summary, .. } if error_summary == "not json at all"),
-        "{e:?}"
-    );
+    let e = client.get_json::<Value>("/api/v1/users/unauth/roles").await.unwrap_err();
+    assert!(e.is_auth() && matches!(e, OktaError::Unauthorized { .. }), "{e:?}");
+    let e = client.get_json::<Value>("/api/v1/users/bad/roles").await.unwrap_err();
+    assert!(matches!(&e, OktaError::Api { status: 400, error_summary, .. } if error_summary == "not json at all"), "{e:?}");
     assert!(!format!("{e} {e:?}").contains(TOKEN));
     let users = client.stats().bucket(Bucket::Users);
     assert_eq!(users.requests, 4);
@@ -773,24 +643,16 @@ struct Claims {
     jti: String,
 }
 
-async fn token_endpoint(
-    State(s): State<OAuthServer>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
+async fn token_endpoint(State(s): State<OAuthServer>, Form(form): Form<HashMap<String, String>>) -> Response {
     let n = s.token_requests.fetch_add(1, SeqCst);
     // Slow enough that concurrent callers would pile up on a non-single-flight cache.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(form["grant_type"], "client_credentials");
-    assert_eq!(
-        form["client_assertion_type"],
-        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-    );
+    assert_eq!(form["client_assertion_type"], "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     assert_eq!(form["scope"], "okta.users.read okta.groups.read okta.apps.read okta.roles.read okta.logs.read okta.orgs.read");
     let aud = format!("{}/oauth2/v1/token", s.base.lock().unwrap());
     let key = match s.alg {
-        jsonwebtoken::Algorithm::RS256 => {
-            jsonwebtoken::DecodingKey::from_rsa_pem(s.public_pem.as_bytes()).unwrap()
-        }
+        jsonwebtoken::Algorithm::RS256 => jsonwebtoken::DecodingKey::from_rsa_pem(s.public_pem.as_bytes()).unwrap(),
         _ => jsonwebtoken::DecodingKey::from_ec_pem(s.public_pem.as_bytes()).unwrap(),
     };
     let mut v = jsonwebtoken::Validation::new(s.alg);
@@ -798,41 +660,26 @@ async fn token_endpoint(
     v.set_issuer(&["client-123"]);
     let data = match jsonwebtoken::decode::<Claims>(&form["client_assertion"], &key, &v) {
         Ok(d) => d,
-        Err(e) => {
-            return respond(
-                401,
-                &[],
-                format!(r#"{{"error":"invalid_client","error_description":"{e}"}}"#),
-            )
-        }
+        Err(e) => return respond(401, &[], format!(r#"{{"error":"invalid_client","error_description":"{e}"}}"#)),
     };
     assert_eq!(data.header.kid.as_deref(), s.kid);
     let c = data.claims;
-    assert_eq!(
-        (c.iss.as_str(), c.sub.as_str(), c.aud.as_str()),
-        ("client-123", "client-123", aud.as_str())
-    );
-    assert!(
-        (c.exp - c.iat - 300).abs() <= 1,
-        "exp should be iat + 5 min"
-    );
+    assert_eq!((c.iss.as_str(), c.sub.as_str(), c.aud.as_str()), ("client-123", "client-123", aud.as_str()));
+    assert!((c.exp - c.iat - 300).abs() <= 1, "exp should be iat + 5 min");
     assert!(!c.jti.is_empty());
-    respond(200, &[], json!({"token_type":"Bearer","expires_in":3600,"access_token": format!("{ACCESS_TOKEN}-{n}"),"scope":form["scope"]}).to_string())
+    respond(
+        200,
+        &[],
+        json!({"token_type":"Bearer","expires_in":3600,"access_token": format!("{ACCESS_TOKEN}-{n}"),"scope":form["scope"]}).to_string(),
+    )
 }
 
 async fn oauth_api(State(s): State<OAuthServer>, headers: HeaderMap) -> Response {
     let n = s.api_calls.fetch_add(1, SeqCst);
     let auth = headers.get("authorization").unwrap().to_str().unwrap();
-    assert!(
-        auth.starts_with(&format!("Bearer {ACCESS_TOKEN}-")),
-        "{auth}"
-    );
+    assert!(auth.starts_with(&format!("Bearer {ACCESS_TOKEN}-")), "{auth}");
     if s.revoke_first && n == 0 {
-        return respond(
-            401,
-            &[],
-            r#"{"errorCode":"E0000011","errorSummary":"Invalid token provided"}"#,
-        );
+        return respond(401, &[], r#"{"errorCode":"E0000011","errorSummary":"Invalid token provided"}"#);
     }
     respond(200, &ok_headers(550), r#"[{"id":"00u1"},{"id":"00u2"}]"#)
 }
@@ -852,10 +699,7 @@ async fn oauth_server(
         api_calls: Arc::new(AtomicUsize::new(0)),
         revoke_first,
     };
-    let app = Router::new()
-        .route("/oauth2/v1/token", post(token_endpoint))
-        .route("/api/v1/users", get(oauth_api))
-        .with_state(s.clone());
+    let app = Router::new().route("/oauth2/v1/token", post(token_endpoint)).route("/api/v1/users", get(oauth_api)).with_state(s.clone());
     let base = serve(app).await;
     *s.base.lock().unwrap() = base.clone();
     (base, s)
@@ -869,13 +713,7 @@ fn oauth_client(base: &str, pem: &str, kid: Option<&str>) -> OktaClient {
 
 #[tokio::test]
 async fn oauth_token_is_fetched_once_and_reused_across_concurrent_calls() {
-    let (base, s) = oauth_server(
-        RSA_PUBLIC,
-        jsonwebtoken::Algorithm::RS256,
-        Some("key-1"),
-        false,
-    )
-    .await;
+    let (base, s) = oauth_server(RSA_PUBLIC, jsonwebtoken::Algorithm::RS256, Some("key-1"), false).await;
     let client = oauth_client(&base, RSA_PRIVATE, Some("key-1"));
     let calls = (0..12).map(|_| {
         let c = client.clone();
@@ -907,18 +745,10 @@ async fn oauth_refusal_is_a_typed_error_and_a_bad_key_fails_at_construction() {
     let (base, _s) = oauth_server(RSA_PUBLIC, jsonwebtoken::Algorithm::RS256, None, false).await;
     let client = oauth_client(&base, EC_PRIVATE, None);
     let e = client.get_json::<Value>("/api/v1/users").await.unwrap_err();
-    assert!(
-        matches!(&e, OktaError::OAuth { status: Some(401), error, .. } if error == "invalid_client"),
-        "{e:?}"
-    );
+    assert!(matches!(&e, OktaError::OAuth { status: Some(401), error, .. } if error == "invalid_client"), "{e:?}");
     assert!(e.is_auth());
 
-    let o = OAuthConfig::new(
-        "client-123",
-        SecretString::from(
-            "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
-        ),
-    );
+    let o = OAuthConfig::new("client-123", SecretString::from("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"));
     let e = OktaClient::new(config(&base, Credentials::OAuth(o))).unwrap_err();
     assert!(matches!(e, OktaError::Config(_)), "{e:?}");
 }
@@ -945,21 +775,15 @@ impl Write for Buf {
 async fn tokens_never_appear_in_trace_output_or_errors() {
     let buf = Buf::default();
     let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber =
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false).with_writer(move || writer.clone()).finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let mut errors: Vec<OktaError> = Vec::new();
 
     // SSWS: a paged list with a 429, a 5xx and a truncated page along the way, then typed errors.
     let (base, _) = paged_server(5, 2, |n, _| match n {
-        1 => Some(too_many(&[(
-            "x-sim-rate-limit-reset-ms",
-            (chrono::Utc::now().timestamp_millis() + 50).to_string(),
-        )])),
+        1 => Some(too_many(&[("x-sim-rate-limit-reset-ms", (chrono::Utc::now().timestamp_millis() + 50).to_string())])),
         2 => Some(respond(500, &[], "oops")),
         3 => Some(respond(200, &[], "[{")),
         _ => None,
@@ -967,68 +791,29 @@ async fn tokens_never_appear_in_trace_output_or_errors() {
     .await;
     let client = ssws_client(&base);
     assert_each_once(&collect_ids(&client, "/api/v1/users").await.unwrap(), 5);
-    let mut bad = config(
-        &base,
-        Credentials::Ssws(SecretString::from("ssws-WRONG-TOKEN-SECRET")),
-    );
+    let mut bad = config(&base, Credentials::Ssws(SecretString::from("ssws-WRONG-TOKEN-SECRET")));
     bad.max_retries = 0;
-    errors.push(
-        OktaClient::new(bad)
-            .unwrap()
-            .get_json::<Value>("/api/v1/users")
-            .await
-            .unwrap_err(),
-    );
-    errors.push(
-        client
-            .get_json::<Value>("/api/v1/nothing-here")
-            .await
-            .unwrap_err(),
-    );
+    errors.push(OktaClient::new(bad).unwrap().get_json::<Value>("/api/v1/users").await.unwrap_err());
+    errors.push(client.get_json::<Value>("/api/v1/nothing-here").await.unwrap_err());
 
     // OAuth: token fetch, use, 401 renewal.
     let (obase, _) = oauth_server(RSA_PUBLIC, jsonwebtoken::Algorithm::RS256, None, true).await;
     let oclient = oauth_client(&obase, RSA_PRIVATE, None);
     let _: Value = oclient.get_json("/api/v1/users").await.unwrap();
-    errors.push(
-        oclient
-            .get_json::<Value>("/api/v1/missing")
-            .await
-            .unwrap_err(),
-    );
-    errors.push(
-        oauth_client(&obase, EC_PRIVATE, None)
-            .get_json::<Value>("/api/v1/users")
-            .await
-            .unwrap_err(),
-    );
+    errors.push(oclient.get_json::<Value>("/api/v1/missing").await.unwrap_err());
+    errors.push(oauth_client(&obase, EC_PRIVATE, None).get_json::<Value>("/api/v1/users").await.unwrap_err());
 
     let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        log.contains("okta request"),
-        "the capture must have worked:\n{log}"
-    );
+    assert!(log.contains("okta request"), "the capture must have worked:\n{log}");
     assert!(log.contains("status=429"));
     let key_line = RSA_PRIVATE.lines().nth(1).unwrap();
-    for secret in [
-        TOKEN,
-        "ssws-WRONG-TOKEN-SECRET",
-        ACCESS_TOKEN,
-        key_line,
-        "client_assertion=",
-    ] {
-        assert!(
-            !log.contains(secret),
-            "{secret:?} leaked into the trace output"
-        );
+    for secret in [TOKEN, "ssws-WRONG-TOKEN-SECRET", ACCESS_TOKEN, key_line, "client_assertion="] {
+        assert!(!log.contains(secret), "{secret:?} leaked into the trace output");
         for e in &errors {
             let shown = format!("{e} {e:?}");
             assert!(!shown.contains(secret), "{secret:?} leaked into {shown}");
         }
         let debug = format!("{client:?} {oclient:?}");
-        assert!(
-            !debug.contains(secret),
-            "{secret:?} leaked into Debug of the client"
-        );
+        assert!(!debug.contains(secret), "{secret:?} leaked into Debug of the client");
     }
 }

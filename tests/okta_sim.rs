@@ -9,10 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
-use oktagraph::okta::{
-    Bucket, ClientConfig, Credentials, OAuthConfig, OktaClient, OktaError, SecretString,
-};
 use okta_sim::{BucketLimits, Faults, Org, OrgSpec, SimOptions, SimServer};
+use oktagraph::okta::{Bucket, ClientConfig, Credentials, OAuthConfig, OktaClient, OktaError, SecretString};
 use serde_json::Value;
 
 const RSA_PRIV: &str = include_str!("fixtures/sim/rsa_private.pem");
@@ -28,10 +26,7 @@ async fn start(users: usize, seed: u64, opts: SimOptions) -> SimServer {
 }
 
 fn no_limits() -> SimOptions {
-    SimOptions {
-        rate_limits: false,
-        ..SimOptions::default()
-    }
+    SimOptions { rate_limits: false, ..SimOptions::default() }
 }
 
 fn config(s: &SimServer, credentials: Credentials) -> ClientConfig {
@@ -55,19 +50,12 @@ fn oauth(client_id: &str, pem: &str, scopes: &[&str]) -> Credentials {
 }
 
 fn id_of(v: &Value, key: &str) -> String {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("item without {key}: {v}"))
-        .to_owned()
+    v[key].as_str().unwrap_or_else(|| panic!("item without {key}: {v}")).to_owned()
 }
 
 /// Every item of a `Link`-paged list, and how many pages it took.
 async fn list_ids(c: &OktaClient, path: &str, key: &str) -> (Vec<String>, usize) {
-    let pages: Vec<Vec<Value>> = c
-        .list_pages::<Value>(path)
-        .try_collect()
-        .await
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    let pages: Vec<Vec<Value>> = c.list_pages::<Value>(path).try_collect().await.unwrap_or_else(|e| panic!("{path}: {e}"));
     let n = pages.len();
     (pages.iter().flatten().map(|v| id_of(v, key)).collect(), n)
 }
@@ -75,12 +63,7 @@ async fn list_ids(c: &OktaClient, path: &str, key: &str) -> (Vec<String>, usize)
 /// The listed ids are exactly `expected`, each once.
 fn assert_once(what: &str, got: &[String], expected: &BTreeSet<String>) {
     let set: BTreeSet<String> = got.iter().cloned().collect();
-    assert_eq!(
-        set.len(),
-        got.len(),
-        "{what}: duplicates in {} items",
-        got.len()
-    );
+    assert_eq!(set.len(), got.len(), "{what}: duplicates in {} items", got.len());
     let missing: Vec<_> = expected.difference(&set).take(5).collect();
     let extra: Vec<_> = set.difference(expected).take(5).collect();
     assert!(
@@ -110,33 +93,16 @@ struct Expected {
 async fn expected(s: &SimServer) -> Expected {
     let org = s.org();
     let org = org.read().await;
-    let (active, deprov): (Vec<_>, Vec<_>) = org
-        .users
-        .values()
-        .partition(|u| u.status != "DEPROVISIONED");
-    let big_group = org
-        .group_members
-        .iter()
-        .max_by_key(|(_, m)| m.len())
-        .map(|(g, m)| (g.clone(), m.clone()))
-        .expect("groups");
-    let big_app = org
-        .app_users
-        .iter()
-        .max_by_key(|(_, m)| m.len())
-        .map(|(a, m)| (a.clone(), m.keys().cloned().collect()))
-        .expect("apps");
+    let (active, deprov): (Vec<_>, Vec<_>) = org.users.values().partition(|u| u.status != "DEPROVISIONED");
+    let big_group = org.group_members.iter().max_by_key(|(_, m)| m.len()).map(|(g, m)| (g.clone(), m.clone())).expect("groups");
+    let big_app = org.app_users.iter().max_by_key(|(_, m)| m.len()).map(|(a, m)| (a.clone(), m.keys().cloned().collect())).expect("apps");
     let assignees = org
         .roles
         .iter()
         .filter(|r| r.assignment_type == "USER" && org.users.contains_key(&r.assignee))
         .map(|r| r.assignee.clone())
         .collect();
-    let factors = org
-        .users
-        .keys()
-        .map(|id| (id.clone(), org.factors.get(id).map_or(0, Vec::len)))
-        .collect();
+    let factors = org.users.keys().map(|id| (id.clone(), org.factors.get(id).map_or(0, Vec::len))).collect();
     Expected {
         active_users: active.iter().map(|u| u.id.clone()).collect(),
         deprovisioned: deprov.iter().map(|u| u.id.clone()).collect(),
@@ -157,29 +123,18 @@ async fn check_lists(c: &OktaClient, e: &Expected, factor_users: usize) {
     assert_eq!(pages, e.active_users.len().div_ceil(200), "users pages");
 
     let (dep, _) = list_ids(c, DEPROVISIONED, "id").await;
-    assert!(
-        !e.deprovisioned.is_empty(),
-        "the org has DEPROVISIONED users"
-    );
+    assert!(!e.deprovisioned.is_empty(), "the org has DEPROVISIONED users");
     assert_once("DEPROVISIONED users", &dep, &e.deprovisioned);
 
     let (gid, members) = &e.big_group;
     let (got, pages) = list_ids(c, &format!("/api/v1/groups/{gid}/users?limit=200"), "id").await;
     assert_once("group members", &got, members);
-    assert!(
-        pages > 1,
-        "group members span pages ({} members)",
-        members.len()
-    );
+    assert!(pages > 1, "group members span pages ({} members)", members.len());
 
     let (aid, app_users) = &e.big_app;
     let (got, pages) = list_ids(c, &format!("/api/v1/apps/{aid}/users?limit=20"), "id").await;
     assert_once("app users", &got, app_users);
-    assert!(
-        pages > 1,
-        "app users span pages ({} users)",
-        app_users.len()
-    );
+    assert!(pages > 1, "app users span pages ({} users)", app_users.len());
 
     let got: Vec<String> = c
         .list_body_paged::<Value>("/api/v1/iam/assignees/users?limit=3")
@@ -216,10 +171,7 @@ async fn every_item_of_every_paged_list_once() {
 
     // A bounded System Log query (since + until) pages until the last event and stops.
     let now = chrono::Utc::now();
-    let (since, until) = (
-        now - chrono::Duration::days(80),
-        now - chrono::Duration::days(1),
-    );
+    let (since, until) = (now - chrono::Duration::days(80), now - chrono::Duration::days(1));
     let want: BTreeSet<String> = {
         let org = s.org();
         let org = org.read().await;
@@ -232,22 +184,14 @@ async fn every_item_of_every_paged_list_once() {
             .map(|ev| id_of(ev, "uuid"))
             .collect()
     };
-    let path = format!(
-        "/api/v1/logs?since={}&until={}&limit=100",
-        iso(since),
-        iso(until)
-    );
+    let path = format!("/api/v1/logs?since={}&until={}&limit=100", iso(since), iso(until));
     let (got, pages) = list_ids(&c, &path, "uuid").await;
     assert!(want.len() > 100, "logs span pages ({})", want.len());
     assert_once("bounded logs", &got, &want);
     assert_eq!(pages, want.len().div_ceil(100).max(1));
 
     let st = c.stats().total();
-    assert_eq!(
-        (st.retries, st.errors, st.rate_limited),
-        (0, 0, 0),
-        "{st:?}"
-    );
+    assert_eq!((st.retries, st.errors, st.rate_limited), (0, 0, 0), "{st:?}");
     s.shutdown().await;
 }
 
@@ -274,10 +218,7 @@ async fn burn_users_window(s: &SimServer, token: &str, user_id: &str) -> usize {
 async fn rate_limit_429s_are_waited_out_without_losing_items() {
     let opts = SimOptions {
         time_scale: 30.0, // 2 s windows
-        limits: BucketLimits {
-            users: 20,
-            ..BucketLimits::default()
-        },
+        limits: BucketLimits { users: 20, ..BucketLimits::default() },
         ..SimOptions::default()
     };
     let s = start(150, 5, opts).await;
@@ -292,11 +233,7 @@ async fn rate_limit_429s_are_waited_out_without_losing_items() {
     burn_users_window(&s, &token, &probe).await;
     let mut pages = Box::pin(c.list_pages::<Value>("/api/v1/users?limit=25"));
     let mut got: Vec<String> = Vec::new();
-    let first = pages
-        .next()
-        .await
-        .expect("a page")
-        .expect("first page after a 429");
+    let first = pages.next().await.expect("a page").expect("first page after a 429");
     got.extend(first.iter().map(|v| id_of(v, "id")));
     // The client now believes most of the new window is left; take it away again.
     burn_users_window(&s, &token, &probe).await;
@@ -307,17 +244,10 @@ async fn rate_limit_429s_are_waited_out_without_losing_items() {
 
     let users = c.stats().bucket(Bucket::Users);
     let sim = s.stats();
-    println!(
-        "429 test: {:?}, client users bucket {users:?}, sim rate_limited_429 {}",
-        t0.elapsed(),
-        sim.rate_limited_429
-    );
+    println!("429 test: {:?}, client users bucket {users:?}, sim rate_limited_429 {}", t0.elapsed(), sim.rate_limited_429);
     assert!(users.rate_limited >= 2, "{users:?}");
     assert_eq!(users.errors, 0);
-    assert!(
-        users.rate_limit_wait_ms >= 1000,
-        "waited for the windows: {users:?}"
-    );
+    assert!(users.rate_limit_wait_ms >= 1000, "waited for the windows: {users:?}");
     s.shutdown().await;
 }
 
@@ -326,13 +256,7 @@ async fn rate_limit_429s_are_waited_out_without_losing_items() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_are_retried_with_complete_results() {
     let opts = SimOptions {
-        faults: Faults {
-            error_5xx_rate: 0.2,
-            drop_rate: 0.1,
-            malformed_rate: 0.1,
-            seed: 42,
-            ..Faults::default()
-        },
+        faults: Faults { error_5xx_rate: 0.2, drop_rate: 0.1, malformed_rate: 0.1, seed: 42, ..Faults::default() },
         ..no_limits()
     };
     let s = start(600, 9, opts).await;
@@ -350,17 +274,10 @@ async fn faults_are_retried_with_complete_results() {
     let st = c.stats().total();
     println!("faults: injected {:?}; client {st:?}", sim.faults_by_kind);
     for kind in ["5xx", "drop", "malformed"] {
-        assert!(
-            sim.faults_by_kind.get(kind).copied().unwrap_or(0) > 0,
-            "{kind} was injected: {:?}",
-            sim.faults_by_kind
-        );
+        assert!(sim.faults_by_kind.get(kind).copied().unwrap_or(0) > 0, "{kind} was injected: {:?}", sim.faults_by_kind);
     }
     assert_eq!(st.errors, 0);
-    assert_eq!(
-        st.retries, sim.faults_injected,
-        "one retry per injected fault"
-    );
+    assert_eq!(st.retries, sim.faults_injected, "one retry per injected fault");
     s.shutdown().await;
 }
 
@@ -376,10 +293,7 @@ async fn auth_permission_and_not_found_errors_are_typed() {
     };
 
     let bad = OktaClient::new(config(&s, ssws(format!("00{}", "x".repeat(40))))).unwrap();
-    let err = bad
-        .get_json::<Vec<Value>>("/api/v1/users")
-        .await
-        .unwrap_err();
+    let err = bad.get_json::<Vec<Value>>("/api/v1/users").await.unwrap_err();
     assert!(err.is_auth(), "{err:?}");
     assert_eq!(err.error_code(), Some("E0000011"));
 
@@ -392,30 +306,19 @@ async fn auth_permission_and_not_found_errors_are_typed() {
     s.revoke_token(&token);
     let err = pages.next().await.unwrap().unwrap_err();
     assert!(err.is_auth(), "{err:?}");
-    assert!(
-        pages.next().await.is_none(),
-        "the stream ends after the error"
-    );
+    assert!(pages.next().await.is_none(), "the stream ends after the error");
     assert!(!err.to_string().contains(&token));
 
     let ro = OktaClient::new(config(&s, ssws(s.readonly_token()))).unwrap();
-    for path in [
-        format!("/api/v1/users/{uid}/roles"),
-        "/api/v1/org/privacy/oktaSupport".to_string(),
-    ] {
+    for path in [format!("/api/v1/users/{uid}/roles"), "/api/v1/org/privacy/oktaSupport".to_string()] {
         let err = ro.get_json::<Value>(&path).await.unwrap_err();
         assert!(err.is_forbidden(), "{path}: {err:?}");
         assert_eq!(err.error_code(), Some("E0000006"));
     }
     // ...while the same token may read users.
-    ro.get_json::<Vec<Value>>("/api/v1/users?limit=5")
-        .await
-        .unwrap();
+    ro.get_json::<Vec<Value>>("/api/v1/users?limit=5").await.unwrap();
 
-    let err = ro
-        .get_json::<Vec<Value>>("/api/v1/users/00uNOSUCHUSER0000000/factors")
-        .await
-        .unwrap_err();
+    let err = ro.get_json::<Vec<Value>>("/api/v1/users/00uNOSUCHUSER0000000/factors").await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert_eq!(err.error_code(), Some("E0000007"));
 
@@ -423,10 +326,7 @@ async fn auth_permission_and_not_found_errors_are_typed() {
         assert_eq!(st.retries, 0, "typed errors are not retried: {st:?}");
     }
     let sim = s.stats();
-    assert_eq!(
-        (sim.unauthorized_401, sim.forbidden_403, sim.not_found_404),
-        (2, 2, 1)
-    );
+    assert_eq!((sim.unauthorized_401, sim.forbidden_403, sim.not_found_404), (2, 2, 1));
     s.shutdown().await;
 }
 
@@ -453,49 +353,28 @@ async fn oauth_token_is_fetched_once_and_scopes_are_enforced() {
     }
     let (users, _) = list_ids(&c, "/api/v1/users?limit=30", "id").await;
     assert_once("users over OAuth", &users, &e.active_users);
-    c.get_json::<Vec<Value>>(&format!("/api/v1/users/{}/roles", ids[0]))
-        .await
-        .expect("super-admin app reads roles");
+    c.get_json::<Vec<Value>>(&format!("/api/v1/users/{}/roles", ids[0])).await.expect("super-admin app reads roles");
     assert_eq!(c.stats().token_requests, 1);
     assert_eq!((s.stats().token_requests, s.stats().tokens_issued), (1, 1));
 
     // EC key; the app has no super-admin role: users yes, roles 403.
     let ec = OktaClient::new(config(&s, oauth("0oaEC", EC_PRIV, READ_SCOPES))).unwrap();
-    let res = futures::future::join_all(
-        (0..20).map(|_| ec.get_json::<Vec<Value>>("/api/v1/users?limit=2")),
-    )
-    .await;
+    let res = futures::future::join_all((0..20).map(|_| ec.get_json::<Vec<Value>>("/api/v1/users?limit=2"))).await;
     assert!(res.iter().all(Result::is_ok));
-    let err = ec
-        .get_json::<Vec<Value>>(&format!("/api/v1/users/{}/roles", ids[0]))
-        .await
-        .unwrap_err();
+    let err = ec.get_json::<Vec<Value>>(&format!("/api/v1/users/{}/roles", ids[0])).await.unwrap_err();
     assert!(err.is_forbidden(), "{err:?}");
     assert_eq!(ec.stats().token_requests, 1);
 
     // A token granted only okta.users.read: users yes, groups 403 E0000006.
-    let narrow = OktaClient::new(config(
-        &s,
-        oauth("0oaUSERS", RSA_PRIV, &["okta.users.read"]),
-    ))
-    .unwrap();
-    narrow
-        .get_json::<Vec<Value>>("/api/v1/users?limit=2")
-        .await
-        .unwrap();
-    let err = narrow
-        .get_json::<Vec<Value>>("/api/v1/groups")
-        .await
-        .unwrap_err();
+    let narrow = OktaClient::new(config(&s, oauth("0oaUSERS", RSA_PRIV, &["okta.users.read"]))).unwrap();
+    narrow.get_json::<Vec<Value>>("/api/v1/users?limit=2").await.unwrap();
+    let err = narrow.get_json::<Vec<Value>>("/api/v1/groups").await.unwrap_err();
     assert!(err.is_forbidden(), "{err:?}");
     assert_eq!(err.error_code(), Some("E0000006"));
 
     // Asking for a scope the app was not granted fails at the token endpoint, as an auth error.
     let greedy = OktaClient::new(config(&s, oauth("0oaUSERS", RSA_PRIV, READ_SCOPES))).unwrap();
-    let err = greedy
-        .get_json::<Vec<Value>>("/api/v1/users")
-        .await
-        .unwrap_err();
+    let err = greedy.get_json::<Vec<Value>>("/api/v1/users").await.unwrap_err();
     assert!(err.is_auth(), "{err:?}");
     assert_eq!(s.stats().token_requests, 4);
     s.shutdown().await;
@@ -541,10 +420,7 @@ fn capture_this_thread() -> Captured {
                         .with_callsite_filter(|_| tracing::subscriber::Interest::sometimes()),
                 );
             // Also installs the `log` bridge, so reqwest's `log` records are captured too.
-            tracing_subscriber::registry()
-                .with(layer)
-                .try_init()
-                .expect("no other global subscriber in this test binary");
+            tracing_subscriber::registry().with(layer).try_init().expect("no other global subscriber in this test binary");
             buf
         })
         .clone();
@@ -561,26 +437,12 @@ async fn no_token_in_any_trace_log_line() {
 
     let opts = SimOptions {
         time_scale: 120.0, // 0.5 s windows
-        limits: BucketLimits {
-            users: 6,
-            ..BucketLimits::default()
-        },
-        faults: Faults {
-            error_5xx_rate: 0.2,
-            drop_rate: 0.1,
-            malformed_rate: 0.1,
-            seed: 7,
-            ..Faults::default()
-        },
+        limits: BucketLimits { users: 6, ..BucketLimits::default() },
+        faults: Faults { error_5xx_rate: 0.2, drop_rate: 0.1, malformed_rate: 0.1, seed: 7, ..Faults::default() },
         ..SimOptions::default()
     };
     let s = start(120, 8, opts).await;
-    s.register_oauth_client(
-        "0oaLOG",
-        RSA_PUB,
-        READ_SCOPES.iter().map(|s| s.to_string()).collect(),
-        true,
-    );
+    s.register_oauth_client("0oaLOG", RSA_PUB, READ_SCOPES.iter().map(|s| s.to_string()).collect(), true);
     let e = expected(&s).await;
     let token = s.super_admin_token();
     let mut cfg = config(&s, ssws(token.clone()));
@@ -591,10 +453,7 @@ async fn no_token_in_any_trace_log_line() {
     let c = OktaClient::new(cfg.clone()).unwrap();
     // Another client on the same token spends the window behind the first one's back → 429s.
     let rival = OktaClient::new(cfg.clone()).unwrap();
-    let (mine, theirs) = tokio::join!(
-        list_ids(&c, "/api/v1/users?limit=10", "id"),
-        list_ids(&rival, "/api/v1/users?limit=10", "id"),
-    );
+    let (mine, theirs) = tokio::join!(list_ids(&c, "/api/v1/users?limit=10", "id"), list_ids(&rival, "/api/v1/users?limit=10", "id"),);
     assert_once("users (traced)", &mine.0, &e.active_users);
     assert_once("users (traced, rival)", &theirs.0, &e.active_users);
     cfg.credentials = oauth("0oaLOG", RSA_PRIV, READ_SCOPES);
@@ -608,53 +467,26 @@ async fn no_token_in_any_trace_log_line() {
     CAPTURING.with(|c| c.set(false));
 
     let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        st.retries + rst.retries > 0,
-        "retries happened: {st:?} {rst:?}"
-    );
-    assert!(
-        st.rate_limited + rst.rate_limited > 0,
-        "429s happened: {st:?} {rst:?}"
-    );
-    for needle in [
-        "okta request",
-        "retrying",
-        "429 received",
-        "obtained an OAuth access token",
-    ] {
+    assert!(st.retries + rst.retries > 0, "retries happened: {st:?} {rst:?}");
+    assert!(st.rate_limited + rst.rate_limited > 0, "429s happened: {st:?} {rst:?}");
+    for needle in ["okta request", "retrying", "429 received", "obtained an OAuth access token"] {
         assert!(
             log.contains(needle),
             "the capture works: {needle:?} missing; {}",
-            log.lines()
-                .filter(|l| l.contains("okta"))
-                .take(30)
-                .collect::<Vec<_>>()
-                .join("\n")
+            log.lines().filter(|l| l.contains("okta")).take(30).collect::<Vec<_>>().join("\n")
         );
     }
     assert!(log.contains("TRACE"), "trace-level lines were captured");
     assert!(!log.contains(&token), "the SSWS token leaked into the log");
-    assert!(
-        !log.contains(&token[2..22]),
-        "part of the SSWS token leaked into the log"
-    );
+    assert!(!log.contains(&token[2..22]), "part of the SSWS token leaked into the log");
     let jwt_like = log.match_indices("eyJ").count();
-    assert_eq!(
-        jwt_like,
-        0,
-        "an access token or client assertion leaked: {}",
-        {
-            let i = log.find("eyJ").unwrap();
-            log[i.saturating_sub(200)..(i + 100).min(log.len())].to_string()
-        }
-    );
+    assert_eq!(jwt_like, 0, "an access token or client assertion leaked: {}", {
+        let i = log.find("eyJ").unwrap();
+        log[i.saturating_sub(200)..(i + 100).min(log.len())].to_string()
+    });
     let key_line = RSA_PRIV.lines().nth(1).unwrap();
     assert!(!log.contains(key_line), "private key material leaked");
-    println!(
-        "trace log: {} lines, {} bytes, no secrets",
-        log.lines().count(),
-        log.len()
-    );
+    println!("trace log: {} lines, {} bytes, no secrets", log.lines().count(), log.len());
 }
 
 /// "A run against the simulator with rate limits on receives almost no 429s": all users plus the
@@ -667,10 +499,7 @@ async fn limiter_keeps_ahead_of_429s() {
     let opts = SimOptions {
         time_scale: 60.0,
         token_share: 0.5,
-        limits: BucketLimits {
-            users: 320,
-            ..BucketLimits::default()
-        },
+        limits: BucketLimits { users: 320, ..BucketLimits::default() },
         ..SimOptions::default()
     };
     let s = start(500, 12, opts).await;
@@ -705,14 +534,8 @@ async fn limiter_keeps_ahead_of_429s() {
     println!("429s received: {received} of {calls} calls ({elapsed:?}; client {st:?})");
     assert_eq!(st.rate_limited, received, "client and simulator agree");
     assert_eq!(st.requests, calls);
-    assert!(
-        received * 100 <= calls,
-        "429s received: {received} of {calls} calls (more than 1%)"
-    );
-    assert!(
-        elapsed >= Duration::from_secs(4),
-        "the budget forced several windows: {elapsed:?}"
-    );
+    assert!(received * 100 <= calls, "429s received: {received} of {calls} calls (more than 1%)");
+    assert!(elapsed >= Duration::from_secs(4), "the budget forced several windows: {elapsed:?}");
     s.shutdown().await;
 }
 
@@ -753,22 +576,11 @@ async fn simulate_command_serves_the_client() {
     let mut cfg = ClientConfig::new(kv["url"].clone(), ssws(kv["token"].clone()));
     cfg.request_timeout = Duration::from_secs(10);
     let c = OktaClient::new(cfg).unwrap();
-    let users: Vec<Value> = c
-        .list("/api/v1/users?limit=20")
-        .try_collect()
-        .await
-        .expect("users from the simulate process");
+    let users: Vec<Value> = c.list("/api/v1/users?limit=20").try_collect().await.expect("users from the simulate process");
     let dep: Vec<Value> = c.list(DEPROVISIONED).try_collect().await.unwrap();
     assert_eq!(users.len() + dep.len(), 50);
-    let ro = OktaClient::new(ClientConfig::new(
-        kv["url"].clone(),
-        ssws(kv["readonly_token"].clone()),
-    ))
-    .unwrap();
-    let err = ro
-        .get_json::<Value>("/api/v1/org/privacy/oktaSupport")
-        .await
-        .unwrap_err();
+    let ro = OktaClient::new(ClientConfig::new(kv["url"].clone(), ssws(kv["readonly_token"].clone()))).unwrap();
+    let err = ro.get_json::<Value>("/api/v1/org/privacy/oktaSupport").await.unwrap_err();
     assert!(err.is_forbidden(), "{err:?}");
     child.0.kill().await.expect("kill simulate");
 }
@@ -780,16 +592,9 @@ async fn simulate_command_serves_the_client() {
 async fn concurrency_429s_and_full_share() {
     let opts = SimOptions {
         time_scale: 120.0, // 0.5 s windows
-        limits: BucketLimits {
-            users: 40,
-            ..BucketLimits::default()
-        },
+        limits: BucketLimits { users: 40, ..BucketLimits::default() },
         concurrency_limit: 4,
-        faults: Faults {
-            slow_rate: 1.0,
-            slow_delay: Duration::from_millis(20),
-            ..Faults::default()
-        },
+        faults: Faults { slow_rate: 1.0, slow_delay: Duration::from_millis(20), ..Faults::default() },
         ..SimOptions::default()
     };
     let s = start(150, 12, opts).await;
@@ -826,10 +631,7 @@ async fn concurrency_429s_and_full_share() {
         sim.requests_total
     );
     assert!(sim.concurrency_429 > 0, "the in-flight cap was hit");
-    assert_eq!(
-        sim.rate_limited_429, 0,
-        "full share, still ahead of the window"
-    );
+    assert_eq!(sim.rate_limited_429, 0, "full share, still ahead of the window");
     assert_eq!(st.rate_limited, sim.concurrency_429);
     assert_eq!(st.errors, 0);
     s.shutdown().await;

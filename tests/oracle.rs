@@ -3,8 +3,8 @@
 //! relationship pairs and the properties read straight from Okta are all compared.
 
 use crate::util::{self, account_key, edge_pairs, node_keys};
-use oktagraph::graph::Graph;
 use okta_sim::SimServer;
+use oktagraph::graph::Graph;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,7 +29,10 @@ fn user_props(u: &Value) -> Props {
     for (k, v) in u["profile"].as_object().into_iter().flatten() {
         let lower = k.to_ascii_lowercase();
         let secret = ["phone", "password", "secret", "recovery"].iter().any(|w| lower.contains(w));
-        let plain = v.is_string() || v.is_boolean() || v.is_number() || v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string));
+        let plain = v.is_string()
+            || v.is_boolean()
+            || v.is_number()
+            || v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string));
         if !k.starts_with('_') && !secret && plain {
             put(&mut p, k, v);
         }
@@ -135,9 +138,8 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     let user_ids = set(users.iter().map(|u| s(u, "id").to_string()));
     let groups = arr(&dump["groups"]);
     let is_app_group = |g: &Value| s(g, "type") == "APP_GROUP";
-    let group_kind = |id: &str| {
-        groups.iter().find(|g| s(g, "id") == id).map(|g| if is_app_group(g) { "app" } else { "okta" }).unwrap_or("okta")
-    };
+    let group_kind =
+        |id: &str| groups.iter().find(|g| s(g, "id") == id).map(|g| if is_app_group(g) { "app" } else { "okta" }).unwrap_or("okta");
     let deprovisioned = set(users.iter().filter(|u| s(u, "status") == "DEPROVISIONED").map(|u| s(u, "id").to_string()));
     let mut factors = BTreeSet::new();
     let mut user_factor = BTreeSet::new();
@@ -171,7 +173,11 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     for (gid, members) in dump["group_members"].as_object().unwrap() {
         for m in arr(members).iter().filter(|m| user_ids.contains(m.as_str().unwrap())) {
             let pair = format!("{gid}|{}", m.as_str().unwrap());
-            if group_kind(gid) == "app" { app_members.insert(pair) } else { okta_members.insert(pair) };
+            if group_kind(gid) == "app" {
+                app_members.insert(pair)
+            } else {
+                okta_members.insert(pair)
+            };
         }
     }
     let mut user_app = BTreeSet::new();
@@ -184,7 +190,11 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     for (aid, items) in dump["app_groups"].as_object().unwrap() {
         for ag in arr(items) {
             let pair = format!("{}|{aid}", s(ag, "id"));
-            if group_kind(s(ag, "id")) == "app" { app_group_app.insert(pair) } else { okta_group_app.insert(pair) };
+            if group_kind(s(ag, "id")) == "app" {
+                app_group_app.insert(pair)
+            } else {
+                okta_group_app.insert(pair)
+            };
         }
     }
     let role_key = |r: &Value| {
@@ -198,7 +208,11 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     for r in arr(&dump["roles"]).iter().filter(|r| user_ids.contains(s(r, "assignee")) || group_ids.contains(s(r, "assignee"))) {
         roles.insert(role_key(r));
         let pair = format!("{}|{}", s(r, "assignee"), role_key(r));
-        if s(r, "assignmentType") == "USER" { user_role.insert(pair) } else { group_role.insert(pair) };
+        if s(r, "assignmentType") == "USER" {
+            user_role.insert(pair)
+        } else {
+            group_role.insert(pair)
+        };
     }
     let rules = set(arr(&dump["group_rules"]).iter().map(|r| s(r, "id").to_string()));
     let mut manages = BTreeSet::new();
@@ -280,7 +294,12 @@ pub async fn assert_graph_matches(g: &Graph, server: &SimServer) {
     }
     for (rel, want) in &exp.edges {
         if *rel == "__employees" {
-            let got = set(util::strings(g, "MATCH (:okta_user {_accountKey:$a})-[r:IS]->(e:employee) WHERE r._deleted = false RETURN DISTINCT e._key AS v", &[("a", &acct)]).await);
+            let got = set(util::strings(
+                g,
+                "MATCH (:okta_user {_accountKey:$a})-[r:IS]->(e:employee) WHERE r._deleted = false RETURN DISTINCT e._key AS v",
+                &[("a", &acct)],
+            )
+            .await);
             assert_eq!(&got, want, "employees");
             continue;
         }

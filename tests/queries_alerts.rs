@@ -108,12 +108,7 @@ async fn a_new_super_admin_without_mfa_alerts_exactly_once() {
     let (url, posted) = receiver().await;
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("alerts.jsonl");
-    let settings = AlertSettings {
-        dir: None,
-        stdout: false,
-        jsonl: Some(jsonl.clone()),
-        webhook: Some(secrecy::SecretString::from(url)),
-    };
+    let settings = AlertSettings { dir: None, stdout: false, jsonl: Some(jsonl.clone()), webhook: Some(secrecy::SecretString::from(url)) };
     let alerts = Alerts::from_settings(&settings).unwrap();
 
     util::sync(&g, &job).await;

@@ -1,9 +1,9 @@
 //! Issue #7, hostile data from Okta: values are stored verbatim or skipped, never break a query or the run.
 
 use crate::util;
+use okta_sim::{AppUser, Faults};
 use oktagraph::graph::{GraphWriter, TypeCounts};
 use oktagraph::model::{self, Records};
-use okta_sim::{AppUser, Faults};
 use oktagraph::sync::RunStatus;
 use serde_json::{json, Value};
 
@@ -159,12 +159,8 @@ async fn duplicate_ids_across_pages_give_one_node() {
     w.flush().await.unwrap();
     let n = util::count(&g, "MATCH (u:okta_user {_accountKey: $a}) RETURN count(u) AS n", &[("a", &ctx.account_key)]).await;
     assert_eq!(n, 1, "one node per id");
-    let e = util::count(
-        &g,
-        "MATCH (:okta_account {_key: $a})-[r:HAS]->(:okta_user) RETURN count(r) AS n",
-        &[("a", &ctx.account_key)],
-    )
-    .await;
+    let e =
+        util::count(&g, "MATCH (:okta_account {_key: $a})-[r:HAS]->(:okta_user) RETURN count(r) AS n", &[("a", &ctx.account_key)]).await;
     assert_eq!(e, 1, "one relationship per pair");
     util::cleanup(&g, &ctx.account_key).await;
 }

@@ -6,8 +6,8 @@
 //! hence `#[ignore]`: run it with `cargo test --test integration reliability_neo4j -- --ignored`.
 
 use crate::{oracle, util};
-use oktagraph::graph::{Graph, Neo4jConfig};
 use okta_sim::Faults;
+use oktagraph::graph::{Graph, Neo4jConfig};
 use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

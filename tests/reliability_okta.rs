@@ -7,11 +7,11 @@
 //! anything and must leave the graph as it was.
 
 use crate::{oracle, util};
+use okta_sim::{Faults, SimServer};
 use oktagraph::collect::{CollectOptions, Collector, Silent, StepId, STEPS};
 use oktagraph::graph::{Graph, GraphWriter};
 use oktagraph::model::Records;
 use oktagraph::okta::{ClientConfig, Credentials, OktaClient};
-use okta_sim::{Faults, SimServer};
 use oktagraph::sync::RunStatus;
 use secrecy::SecretString;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};

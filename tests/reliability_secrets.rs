@@ -62,7 +62,8 @@ async fn no_secret_in_trace_logs_errors_run_records_exports_or_the_graph() {
     let mut oauth_env: Vec<(&str, &str)> = util::pairs(&env).into_iter().filter(|(k, _)| !k.starts_with("OKTA_")).collect();
     oauth_env.push(("OKTAGRAPH_LOG", "trace"));
     let (code, out, err) =
-        util::run_bin(&["--config", &config, "--log-level", "trace", "--log-format", "json", "sync", "--once", "--no-alerts"], &oauth_env).await;
+        util::run_bin(&["--config", &config, "--log-level", "trace", "--log-format", "json", "sync", "--once", "--no-alerts"], &oauth_env)
+            .await;
     assert_eq!(code, 0, "{err}");
     assert!(server.stats().tokens_issued > 0, "the OAuth flow really ran");
     outputs.push(("OAuth sync at trace level", format!("{out}{err}")));
@@ -105,8 +106,10 @@ async fn no_secret_in_trace_logs_errors_run_records_exports_or_the_graph() {
         )
         .await
         .unwrap();
-    let runs: Vec<String> =
-        rows.iter().map(|row| format!("{:?} {:?}", row.get::<neo4rs::BoltType>("r").unwrap(), row.get::<neo4rs::BoltType>("h").unwrap())).collect();
+    let runs: Vec<String> = rows
+        .iter()
+        .map(|row| format!("{:?} {:?}", row.get::<neo4rs::BoltType>("r").unwrap(), row.get::<neo4rs::BoltType>("h").unwrap()))
+        .collect();
     assert!(runs.len() >= 2 && runs.iter().any(|r| r.contains("success")), "the runs were recorded: {runs:?}");
     outputs.push(("SyncRun nodes", runs.join("\n")));
 

@@ -3,8 +3,8 @@
 //! no object that exists in Okta left soft-deleted.
 
 use crate::{oracle, util};
-use oktagraph::graph::Graph;
 use okta_sim::{Faults, SimServer};
+use oktagraph::graph::Graph;
 use oktagraph::sync::RunStatus;
 use std::time::Duration;
 
@@ -157,7 +157,9 @@ async fn sigkill_at_several_points_then_the_next_sync_converges() {
     // Converged: exactly the graph the org implies, and nothing else but the departed user's objects deleted.
     oracle::assert_graph_matches(&g, &server).await;
     let mut stray = 0;
-    for kind in oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped && !["okta_user", "mfa_device"].contains(&k.type_name)) {
+    for kind in
+        oktagraph::model::kinds::NODE_KINDS.iter().filter(|k| k.account_scoped && !["okta_user", "mfa_device"].contains(&k.type_name))
+    {
         let q = format!("MATCH (n:{} {{_accountKey: $a}}) WHERE n._deleted RETURN count(n) AS n", kind.type_name);
         stray += util::count(&g, &q, &[("a", &key)]).await;
     }

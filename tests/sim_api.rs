@@ -89,7 +89,20 @@ async fn users_paginate_exactly_once_and_hide_deprovisioned() {
 
     // user shape
     let u = &items[0];
-    for k in ["id", "status", "created", "activated", "statusChanged", "lastLogin", "lastUpdated", "passwordChanged", "type", "profile", "credentials", "_links"] {
+    for k in [
+        "id",
+        "status",
+        "created",
+        "activated",
+        "statusChanged",
+        "lastLogin",
+        "lastUpdated",
+        "passwordChanged",
+        "type",
+        "profile",
+        "credentials",
+        "_links",
+    ] {
         assert!(u.get(k).is_some(), "user has {k}");
     }
     assert!(u["_links"]["self"]["href"].as_str().unwrap().starts_with(&s.base_url()));
@@ -268,13 +281,7 @@ async fn system_log_semantics() {
     let until = iso(now);
     let filter = "eventType eq \"application.lifecycle.create\" or eventType eq \"application.lifecycle.update\"";
     let q = |extra: &str| {
-        format!(
-            "/api/v1/logs?since={}&until={}&filter={}&limit=2{}",
-            urlencode(&since),
-            urlencode(&until),
-            urlencode(filter),
-            extra
-        )
+        format!("/api/v1/logs?since={}&until={}&filter={}&limit=2{}", urlencode(&since), urlencode(&until), urlencode(filter), extra)
     };
     let (events, pages) = page_all(&s, &q("")).await;
     assert!(pages >= 2 || events.len() <= 2);
@@ -455,7 +462,8 @@ const EC_PUB: &str = include_str!("fixtures/sim/ec_public.pem");
 
 fn assertion(alg: jsonwebtoken::Algorithm, pem: &str, client: &str, aud: &str, exp_offset: i64) -> String {
     let now = chrono::Utc::now().timestamp();
-    let claims = json!({"iss": client, "sub": client, "aud": aud, "iat": now, "exp": now + exp_offset, "jti": uuid::Uuid::new_v4().to_string()});
+    let claims =
+        json!({"iss": client, "sub": client, "aud": aud, "iat": now, "exp": now + exp_offset, "jti": uuid::Uuid::new_v4().to_string()});
     let key = match alg {
         jsonwebtoken::Algorithm::ES256 => jsonwebtoken::EncodingKey::from_ec_pem(pem.as_bytes()).unwrap(),
         _ => jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
@@ -504,7 +512,13 @@ async fn oauth_private_key_jwt() {
 
     // failures
     let cases = [
-        ("wrong aud", assertion(RS256, RSA_PRIV, "0oaRSA", "http://127.0.0.1:1/oauth2/v1/token", 300), "okta.users.read", 401, "invalid_client"),
+        (
+            "wrong aud",
+            assertion(RS256, RSA_PRIV, "0oaRSA", "http://127.0.0.1:1/oauth2/v1/token", 300),
+            "okta.users.read",
+            401,
+            "invalid_client",
+        ),
         ("expired", assertion(RS256, RSA_PRIV, "0oaRSA", &aud, -600), "okta.users.read", 401, "invalid_client"),
         ("bad signature", assertion(RS256, RSA_OTHER_PRIV, "0oaRSA", &aud, 300), "okta.users.read", 401, "invalid_client"),
         ("too far ahead", assertion(RS256, RSA_PRIV, "0oaRSA", &aud, 7200), "okta.users.read", 401, "invalid_client"),
@@ -537,10 +551,8 @@ async fn serves_hand_written_fixture() {
     let members: Vec<Value> = get(&s, &tok, "/api/v1/groups/00g1admins0000000002/users").await.json().await.unwrap();
     assert_eq!(members.len(), 2);
     let roles: Vec<Value> = get(&s, &tok, "/api/v1/users/00u1alice00000000001/roles").await.json().await.unwrap();
-    let kinds: HashSet<(String, String)> = roles
-        .iter()
-        .map(|r| (r["type"].as_str().unwrap().to_string(), r["assignmentType"].as_str().unwrap().to_string()))
-        .collect();
+    let kinds: HashSet<(String, String)> =
+        roles.iter().map(|r| (r["type"].as_str().unwrap().to_string(), r["assignmentType"].as_str().unwrap().to_string())).collect();
     assert!(kinds.contains(&("SUPER_ADMIN".into(), "USER".into())));
     assert!(kinds.contains(&("HELP_DESK_ADMIN".into(), "GROUP".into())));
     let grp = roles.iter().find(|r| r["assignmentType"] == "GROUP").unwrap();

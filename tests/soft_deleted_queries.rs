@@ -42,32 +42,182 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { name: "users-not-people", edges: &[Edge("u", "IS", "person")], column: "login", value: "$pu@example.com", present_while_live: false },
-    Case { name: "users-without-mfa", edges: &[Edge("u", "ASSIGNED", "f")], column: "login", value: "$pu@example.com", present_while_live: false },
-    Case { name: "admins-without-mfa", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "admins-without-mfa", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "admins-without-mfa", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "super-admins", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "super-admins", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "super-admins", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "inactive-users-with-apps", edges: &[Edge("s", "ASSIGNED", "app")], column: "login", value: "$ps@example.com", present_while_live: true },
-    Case { name: "dormant-users-with-apps", edges: &[Edge("u", "ASSIGNED", "app")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "aws-role-access", edges: &[Edge("u", "ASSIGNED", "aws")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "aws-role-access", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "aws")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "aws-role-access", edges: &[Edge("g", "ASSIGNED", "aws"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "apps-and-creators", edges: &[Edge("u", "CREATED", "app")], column: "createdBy", value: "$pu@example.com", present_while_live: true },
-    Case { name: "users-added-by-rules", edges: &[Edge("r", "MANAGES", "g"), Edge("g", "HAS", "u")], column: "user", value: "$pu@example.com", present_while_live: true },
-    Case { name: "users-added-by-rules", edges: &[Edge("g", "HAS", "u"), Edge("r", "MANAGES", "g")], column: "user", value: "$pu@example.com", present_while_live: true },
+    Case {
+        name: "users-not-people",
+        edges: &[Edge("u", "IS", "person")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
+    Case {
+        name: "users-without-mfa",
+        edges: &[Edge("u", "ASSIGNED", "f")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
+    Case {
+        name: "admins-without-mfa",
+        edges: &[Edge("u", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "admins-without-mfa",
+        edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "admins-without-mfa",
+        edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "super-admins",
+        edges: &[Edge("u", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "super-admins",
+        edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "super-admins",
+        edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "inactive-users-with-apps",
+        edges: &[Edge("s", "ASSIGNED", "app")],
+        column: "login",
+        value: "$ps@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "dormant-users-with-apps",
+        edges: &[Edge("u", "ASSIGNED", "app")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "aws-role-access",
+        edges: &[Edge("u", "ASSIGNED", "aws")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "aws-role-access",
+        edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "aws")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "aws-role-access",
+        edges: &[Edge("g", "ASSIGNED", "aws"), Edge("g", "HAS", "u")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "apps-and-creators",
+        edges: &[Edge("u", "CREATED", "app")],
+        column: "createdBy",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "users-added-by-rules",
+        edges: &[Edge("r", "MANAGES", "g"), Edge("g", "HAS", "u")],
+        column: "user",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "users-added-by-rules",
+        edges: &[Edge("g", "HAS", "u"), Edge("r", "MANAGES", "g")],
+        column: "user",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
     // Alerts.
-    Case { name: "admin-without-mfa", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "admin-without-mfa", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "admin-without-mfa", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "admin-without-mfa", edges: &[Edge("u", "ASSIGNED", "f"), Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: false },
-    Case { name: "new-super-admin", edges: &[Edge("u", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "new-super-admin", edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "new-super-admin", edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "user-added-by-rule", edges: &[Edge("r", "MANAGES", "g"), Edge("g", "HAS", "u")], column: "login", value: "$pu@example.com", present_while_live: true },
-    Case { name: "user-added-by-rule", edges: &[Edge("g", "HAS", "u"), Edge("r", "MANAGES", "g")], column: "login", value: "$pu@example.com", present_while_live: true },
+    Case {
+        name: "admin-without-mfa",
+        edges: &[Edge("u", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "admin-without-mfa",
+        edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "admin-without-mfa",
+        edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "admin-without-mfa",
+        edges: &[Edge("u", "ASSIGNED", "f"), Edge("u", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
+    Case {
+        name: "new-super-admin",
+        edges: &[Edge("u", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "new-super-admin",
+        edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "role")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "new-super-admin",
+        edges: &[Edge("g", "ASSIGNED", "role"), Edge("g", "HAS", "u")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "user-added-by-rule",
+        edges: &[Edge("r", "MANAGES", "g"), Edge("g", "HAS", "u")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "user-added-by-rule",
+        edges: &[Edge("g", "HAS", "u"), Edge("r", "MANAGES", "g")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
 ];
 
 /// Shipped queries and alerts whose results follow no relationship (account properties, run records,
@@ -76,11 +226,8 @@ const NO_RELATIONSHIP: &[&str] = &["support-access", "last-sync-changes", "new-a
 
 #[test]
 fn every_shipped_query_and_alert_is_covered() {
-    let shipped: BTreeSet<String> = oktagraph::queries::shipped_queries()
-        .into_iter()
-        .chain(oktagraph::queries::shipped_alerts())
-        .map(|q| q.name)
-        .collect();
+    let shipped: BTreeSet<String> =
+        oktagraph::queries::shipped_queries().into_iter().chain(oktagraph::queries::shipped_alerts()).map(|q| q.name).collect();
     let covered: BTreeSet<String> = CASES.iter().map(|c| c.name).chain(NO_RELATIONSHIP.iter().copied()).map(String::from).collect();
     assert_eq!(shipped, covered, "every shipped query and alert needs a soft-deleted-relationship case (or a reason it has none)");
 }
@@ -134,8 +281,15 @@ async fn a_soft_deleted_relationship_on_the_only_path_changes_every_result() {
         .await;
         assert_eq!(deleted, 1);
         let after = values(&g, case.name, &account, case.column).await;
-        assert_eq!(after.contains(&want), !case.present_while_live, "case {i} ({}): with the relationship soft-deleted: {after:?}", case.name);
+        assert_eq!(
+            after.contains(&want),
+            !case.present_while_live,
+            "case {i} ({}): with the relationship soft-deleted: {after:?}",
+            case.name
+        );
 
-        g.run(neo4rs::query("MATCH (n) WHERE n._key STARTS WITH $p DETACH DELETE n").param("p", prefix.as_str()), "cleanup").await.expect("cleanup");
+        g.run(neo4rs::query("MATCH (n) WHERE n._key STARTS WITH $p DETACH DELETE n").param("p", prefix.as_str()), "cleanup")
+            .await
+            .expect("cleanup");
     }
 }

@@ -58,9 +58,19 @@ async fn sync_builds_exactly_the_graph_the_org_implies() {
     assert!(aws > 0, "AWS roles from samlRoles");
     let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'success'}) WHERE r.apiCalls > 0 AND r.created > 0 RETURN count(r) AS n", &[("a", &acct)]).await;
     assert_eq!(run, 1, "a SyncRun records the run");
-    let sup = util::count(&g, "MATCH (a:okta_account {_key:$a}) WHERE a.supportEnabled IS NOT NULL AND a.companyName IS NOT NULL RETURN count(a) AS n", &[("a", &acct)]).await;
+    let sup = util::count(
+        &g,
+        "MATCH (a:okta_account {_key:$a}) WHERE a.supportEnabled IS NOT NULL AND a.companyName IS NOT NULL RETURN count(a) AS n",
+        &[("a", &acct)],
+    )
+    .await;
     assert_eq!(sup, 1);
-    let secrets = util::count(&g, "MATCH (f:mfa_device {_accountKey:$a}) WHERE f.sharedSecret IS NOT NULL OR f.phoneNumber IS NOT NULL RETURN count(f) AS n", &[("a", &acct)]).await;
+    let secrets = util::count(
+        &g,
+        "MATCH (f:mfa_device {_accountKey:$a}) WHERE f.sharedSecret IS NOT NULL OR f.phoneNumber IS NOT NULL RETURN count(f) AS n",
+        &[("a", &acct)],
+    )
+    .await;
     assert_eq!(secrets, 0, "no factor secrets stored");
 
     // A second sync with no change in Okta changes nothing but _lastSeenOn and adds a SyncRun.
@@ -89,13 +99,25 @@ async fn changes_in_okta_become_exactly_those_updates_and_soft_deletes() {
         let org_lock = server.org();
         let mut org = org_lock.write().await;
         let active: Vec<String> = org.users.values().filter(|u| u.status == "ACTIVE").map(|u| u.id.clone()).collect();
-        let with_factor = org.factors.iter().find(|(u, f)| !f.is_empty() && active.contains(u) && u.as_str() != active[0]).map(|(u, _)| u.clone()).unwrap();
+        let with_factor = org
+            .factors
+            .iter()
+            .find(|(u, f)| !f.is_empty() && active.contains(u) && u.as_str() != active[0])
+            .map(|(u, _)| u.clone())
+            .unwrap();
         let deleted_user = active.iter().find(|u| **u != with_factor && **u != active[0]).unwrap().clone();
-        let (gid, members) = org.group_members.iter().find(|(g, m)| m.len() > 1 && org.groups.get(g.as_str()).is_some_and(|x| x.kind != "BUILT_IN")).map(|(g, m)| (g.clone(), m.clone())).unwrap();
+        let (gid, members) = org
+            .group_members
+            .iter()
+            .find(|(g, m)| m.len() > 1 && org.groups.get(g.as_str()).is_some_and(|x| x.kind != "BUILT_IN"))
+            .map(|(g, m)| (g.clone(), m.clone()))
+            .unwrap();
         let member_uid = members.iter().find(|u| **u != deleted_user).unwrap().clone();
-        let (aid, au) = org.app_users.iter().find_map(|(a, m)| m.values().find(|x| x.id != deleted_user).map(|x| (a.clone(), x.id.clone()))).unwrap();
+        let (aid, au) =
+            org.app_users.iter().find_map(|(a, m)| m.values().find(|x| x.id != deleted_user).map(|x| (a.clone(), x.id.clone()))).unwrap();
         let rule = org.group_rules.values().next().unwrap().id.clone();
-        let titled = org.users.values().find(|u| u.profile.title.is_some() && u.id != deleted_user && u.id != active[0]).unwrap().id.clone();
+        let titled =
+            org.users.values().find(|u| u.profile.title.is_some() && u.id != deleted_user && u.id != active[0]).unwrap().id.clone();
         // user deprovisioned
         let deprov = active[0].clone();
         org.users.get_mut(&deprov).unwrap().status = "DEPROVISIONED".into();
@@ -116,13 +138,56 @@ async fn changes_in_okta_become_exactly_those_updates_and_soft_deletes() {
 
     let q = |q: &'static str| q;
     let one = |n: i64, what: &str| assert_eq!(n, 1, "{what}");
-    one(util::count(&g, q("MATCH (u:okta_user:Deleted {_key:$k}) WHERE u._deleted AND u._deletedOn IS NOT NULL RETURN count(u) AS n"), &[("k", &deleted_user)]).await, "deleted user soft-deleted");
-    one(util::count(&g, q("MATCH (u:okta_user {_key:$k, status:'DEPROVISIONED'}) WHERE NOT u:Deleted AND u.active = false RETURN count(u) AS n"), &[("k", &deprov)]).await, "deprovisioned user updated, kept");
-    one(util::count(&g, q("MATCH (:okta_user_group {_key:$g})-[r:HAS]->(:okta_user {_key:$u}) WHERE r._deleted RETURN count(r) AS n"), &[("g", &member.0), ("u", &member.1)]).await, "membership soft-deleted");
-    one(util::count(&g, q("MATCH (:okta_user {_key:$u})-[r:ASSIGNED]->(:okta_application {_key:$a}) WHERE r._deleted RETURN count(r) AS n"), &[("u", &app_user.1), ("a", &app_user.0)]).await, "app assignment soft-deleted");
+    one(
+        util::count(
+            &g,
+            q("MATCH (u:okta_user:Deleted {_key:$k}) WHERE u._deleted AND u._deletedOn IS NOT NULL RETURN count(u) AS n"),
+            &[("k", &deleted_user)],
+        )
+        .await,
+        "deleted user soft-deleted",
+    );
+    one(
+        util::count(
+            &g,
+            q("MATCH (u:okta_user {_key:$k, status:'DEPROVISIONED'}) WHERE NOT u:Deleted AND u.active = false RETURN count(u) AS n"),
+            &[("k", &deprov)],
+        )
+        .await,
+        "deprovisioned user updated, kept",
+    );
+    one(
+        util::count(
+            &g,
+            q("MATCH (:okta_user_group {_key:$g})-[r:HAS]->(:okta_user {_key:$u}) WHERE r._deleted RETURN count(r) AS n"),
+            &[("g", &member.0), ("u", &member.1)],
+        )
+        .await,
+        "membership soft-deleted",
+    );
+    one(
+        util::count(
+            &g,
+            q("MATCH (:okta_user {_key:$u})-[r:ASSIGNED]->(:okta_application {_key:$a}) WHERE r._deleted RETURN count(r) AS n"),
+            &[("u", &app_user.1), ("a", &app_user.0)],
+        )
+        .await,
+        "app assignment soft-deleted",
+    );
     one(util::count(&g, q("MATCH (r:okta_rule:Deleted {_key:$k}) RETURN count(r) AS n"), &[("k", &rule)]).await, "rule soft-deleted");
-    one(util::count(&g, q("MATCH (:okta_user {_key:$u})-[r:ASSIGNED]->(f:mfa_device:Deleted {_key:$f}) WHERE r._deleted RETURN count(f) AS n"), &[("u", &factor_owner.0), ("f", &factor_owner.1)]).await, "factor soft-deleted");
-    one(util::count(&g, q("MATCH (u:okta_user {_key:$k}) WHERE u.title IS NULL RETURN count(u) AS n"), &[("k", &titled)]).await, "removed attribute gone");
+    one(
+        util::count(
+            &g,
+            q("MATCH (:okta_user {_key:$u})-[r:ASSIGNED]->(f:mfa_device:Deleted {_key:$f}) WHERE r._deleted RETURN count(f) AS n"),
+            &[("u", &factor_owner.0), ("f", &factor_owner.1)],
+        )
+        .await,
+        "factor soft-deleted",
+    );
+    one(
+        util::count(&g, q("MATCH (u:okta_user {_key:$k}) WHERE u.title IS NULL RETURN count(u) AS n"), &[("k", &titled)]).await,
+        "removed attribute gone",
+    );
     let users = &summary.counts["okta_user"];
     assert_eq!((users.created, users.deleted), (0, 1));
     assert_eq!(users.updated, 2, "the deprovisioned and the retitled user updated, no other: {users:?}");
@@ -143,7 +208,15 @@ async fn changes_in_okta_become_exactly_those_updates_and_soft_deletes() {
     };
     let summary = util::sync(&g, &job).await;
     assert_eq!(summary.counts["okta_user"].undeleted, 1);
-    one(util::count(&g, q("MATCH (u:okta_user {_key:$k}) WHERE NOT u:Deleted AND u._deleted = false AND u._deletedOn IS NULL RETURN count(u) AS n"), &[("k", &restored)]).await, "returning user undeleted");
+    one(
+        util::count(
+            &g,
+            q("MATCH (u:okta_user {_key:$k}) WHERE NOT u:Deleted AND u._deleted = false AND u._deletedOn IS NULL RETURN count(u) AS n"),
+            &[("k", &restored)],
+        )
+        .await,
+        "returning user undeleted",
+    );
     cleanup(&g, &acct).await;
 }
 
@@ -163,9 +236,11 @@ async fn created_edges_outlive_the_log_window_but_vanished_recent_events_are_swe
     // The first edge's evidence is from long ago (as if synced 100 days back) and has aged out of the log;
     // the second's event vanished from a log that still covers its time.
     g.run(
-        neo4rs::query("MATCH (:okta_user {_key:$u})-[r:CREATED]->(:okta_application {_key:$a}) SET r.createdOn = datetime() - duration({days: 100})")
-            .param("u", old_actor)
-            .param("a", old_app),
+        neo4rs::query(
+            "MATCH (:okta_user {_key:$u})-[r:CREATED]->(:okta_application {_key:$a}) SET r.createdOn = datetime() - duration({days: 100})",
+        )
+        .param("u", old_actor)
+        .param("a", old_app),
         "age",
     )
     .await
@@ -174,7 +249,12 @@ async fn created_edges_outlive_the_log_window_but_vanished_recent_events_are_swe
         let org_lock = server.org();
         let mut org = org_lock.write().await;
         org.logs.retain(|e| {
-            let app = e["target"].as_array().and_then(|t| t.iter().find(|x| x["type"] == "AppInstance")).and_then(|x| x["id"].as_str()).unwrap_or_default().to_string();
+            let app = e["target"]
+                .as_array()
+                .and_then(|t| t.iter().find(|x| x["type"] == "AppInstance"))
+                .and_then(|x| x["id"].as_str())
+                .unwrap_or_default()
+                .to_string();
             app != old_app && app != recent_app
         });
     }
@@ -200,7 +280,12 @@ async fn a_read_only_token_keeps_roles_and_support_status_and_warns() {
     let roles_before = edge_pairs(&g, &acct, "okta_user_assigned_role").await;
     let group_roles_before = edge_pairs(&g, &acct, "okta_user_group_assigned_role").await;
     assert!(!roles_before.is_empty());
-    let support_before = util::strings(&g, "MATCH (a:okta_account {_key:$a}) RETURN toString(a.supportEnabled) + '/' + coalesce(toString(a.supportExpiresOn), '-') AS v", &[("a", &acct)]).await;
+    let support_before = util::strings(
+        &g,
+        "MATCH (a:okta_account {_key:$a}) RETURN toString(a.supportEnabled) + '/' + coalesce(toString(a.supportExpiresOn), '-') AS v",
+        &[("a", &acct)],
+    )
+    .await;
     // Roles change in Okta, but this token cannot see it.
     {
         let org_lock = server.org();
@@ -215,7 +300,12 @@ async fn a_read_only_token_keeps_roles_and_support_status_and_warns() {
     assert_eq!(edge_pairs(&g, &acct, "okta_user_assigned_role").await, roles_before, "role edges untouched");
     assert_eq!(edge_pairs(&g, &acct, "okta_user_group_assigned_role").await, group_roles_before);
     assert!(!node_keys(&g, &acct, "okta_role").await.is_empty());
-    let support_after = util::strings(&g, "MATCH (a:okta_account {_key:$a}) RETURN toString(a.supportEnabled) + '/' + coalesce(toString(a.supportExpiresOn), '-') AS v", &[("a", &acct)]).await;
+    let support_after = util::strings(
+        &g,
+        "MATCH (a:okta_account {_key:$a}) RETURN toString(a.supportEnabled) + '/' + coalesce(toString(a.supportExpiresOn), '-') AS v",
+        &[("a", &acct)],
+    )
+    .await;
     assert_eq!(support_before, support_after, "support status kept");
     let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun) WHERE 'roles' IN r.incompleteSteps AND size(r.warnings) > 0 RETURN count(r) AS n", &[("a", &acct)]).await;
     assert_eq!(run, 1, "the run record names the skipped step");
@@ -252,7 +342,12 @@ async fn a_failing_required_step_sweeps_nothing_it_produces() {
     assert!(summary.steps.iter().find(|s| s.name == "users").unwrap().complete);
     assert_eq!(node_keys(&g, &acct, "okta_user_group").await, groups_before, "groups not swept");
     assert_eq!(edge_pairs(&g, &acct, "okta_user_group_has_user").await, members_before, "memberships not swept");
-    let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'partial'}) RETURN count(r) AS n", &[("a", &acct)]).await;
+    let run = util::count(
+        &g,
+        "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun {status:'partial'}) RETURN count(r) AS n",
+        &[("a", &acct)],
+    )
+    .await;
     assert_eq!(run, 1);
     // Once Okta answers again, the next sync converges.
     server.set_faults(okta_sim::Faults::default());

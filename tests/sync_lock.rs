@@ -5,16 +5,16 @@
 
 use crate::util;
 use chrono::{Duration as ChronoDuration, Utc};
+use okta_sim::Faults;
 use oktagraph::graph::lock::{self, Acquired};
 use oktagraph::graph::sweep::{sweep, SweepPlan};
 use oktagraph::graph::{runs, Graph, GraphWriter};
 use oktagraph::model::{self, kinds, Context, Records};
-use okta_sim::Faults;
 use oktagraph::sync::{self, RunStatus, SyncError};
 use serde_json::json;
 use std::sync::Arc;
-use tokio::io::AsyncBufReadExt;
 use std::time::Duration;
+use tokio::io::AsyncBufReadExt;
 
 /// Bounds every wait in this file: a hang becomes a named failure.
 async fn bounded<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {

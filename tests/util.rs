@@ -19,9 +19,9 @@ pub fn neo4j_config() -> Neo4jConfig {
 
 /// Connects to the test Neo4j. Fails loudly (never skips) when it is not running: graph tests are real.
 pub async fn graph() -> Graph {
-    let g = Graph::connect(&neo4j_config()).await.unwrap_or_else(|e| {
-        panic!("graph tests need a running Neo4j (tests/neo4j/neo4j-local start): {e}")
-    });
+    let g = Graph::connect(&neo4j_config())
+        .await
+        .unwrap_or_else(|e| panic!("graph tests need a running Neo4j (tests/neo4j/neo4j-local start): {e}"));
     g.apply_schema().await.expect("schema");
     g
 }
@@ -59,9 +59,9 @@ pub fn bin() -> &'static str {
 
 // ---- Simulator + sync harness -------------------------------------------------------------------
 
+use okta_sim::{Org, OrgSpec, SimOptions, SimServer};
 use oktagraph::collect::Silent;
 use oktagraph::okta::Credentials;
-use okta_sim::{Org, OrgSpec, SimOptions, SimServer};
 use oktagraph::sync::{self, AccountJob, SyncSummary};
 use std::sync::Arc;
 
@@ -247,12 +247,7 @@ pub async fn cleanup(g: &Graph, account_key: &str) {
         let q = format!("MATCH (r:{label} {{accountKey: $a}}) DETACH DELETE r");
         g.run(neo4rs::query(&q).param("a", account_key), "cleanup runs").await.expect("cleanup runs");
     }
-    g.run(
-        neo4rs::query("MATCH ()-[r]->() WHERE r._accountKey = $a DELETE r").param("a", account_key),
-        "cleanup edges",
-    )
-    .await
-    .ok();
+    g.run(neo4rs::query("MATCH ()-[r]->() WHERE r._accountKey = $a DELETE r").param("a", account_key), "cleanup edges").await.ok();
 }
 
 /// Runs the binary with a clean environment plus `env`, returning (exit code, stdout, stderr).
@@ -264,12 +259,11 @@ pub async fn run_bin(args: &[&str], env: &[(&str, &str)]) -> (i32, String, Strin
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = tokio::time::timeout(std::time::Duration::from_secs(90), cmd.output()).await.expect("binary finishes in time").expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = tokio::time::timeout(std::time::Duration::from_secs(90), cmd.output())
+        .await
+        .expect("binary finishes in time")
+        .expect("binary runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// The environment that points the binary at the simulator and the test Neo4j.
@@ -294,7 +288,8 @@ pub fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
 pub async fn last_run_status(g: &Graph, account_key: &str) -> Option<String> {
     let rows = g
         .rows(
-            neo4rs::query("MATCH (r:SyncRun {accountKey: $a}) RETURN r.status AS s ORDER BY r.startedOn DESC LIMIT 1").param("a", account_key),
+            neo4rs::query("MATCH (r:SyncRun {accountKey: $a}) RETURN r.status AS s ORDER BY r.startedOn DESC LIMIT 1")
+                .param("a", account_key),
             "last run",
         )
         .await
@@ -384,11 +379,7 @@ pub fn output_within(cmd: &mut std::process::Command) -> std::process::Output {
     let Some(status) = child.wait_within(BIN_LIMIT) else {
         drop(child);
         let (stdout, stderr) = (out_reader.join().unwrap(), err_reader.join().unwrap());
-        panic!(
-            "{cmd:?} still running after {BIN_LIMIT:?}\n{}{}",
-            String::from_utf8_lossy(&stdout),
-            String::from_utf8_lossy(&stderr)
-        );
+        panic!("{cmd:?} still running after {BIN_LIMIT:?}\n{}{}", String::from_utf8_lossy(&stdout), String::from_utf8_lossy(&stderr));
     };
     std::process::Output { status, stdout: out_reader.join().unwrap(), stderr: err_reader.join().unwrap() }
 }

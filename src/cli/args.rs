@@ -298,9 +298,28 @@ mod tests {
         assert_eq!((a.users, a.seed, a.port), (200, 1, 0));
         assert_eq!(a.time_scale, 1.0);
         let a = simulate(&[
-            "--users", "5", "--seed", "9", "--port", "18443", "--dump", "/tmp/o.json", "--time-scale", "60",
-            "--no-rate-limits", "--fault-5xx", "0.1", "--fault-slow", "0.2", "--fault-drop", "0.3", "--fault-malformed", "0.4",
-            "--fault-no-rate-headers", "--fault-429-storm", "0.5",
+            "--users",
+            "5",
+            "--seed",
+            "9",
+            "--port",
+            "18443",
+            "--dump",
+            "/tmp/o.json",
+            "--time-scale",
+            "60",
+            "--no-rate-limits",
+            "--fault-5xx",
+            "0.1",
+            "--fault-slow",
+            "0.2",
+            "--fault-drop",
+            "0.3",
+            "--fault-malformed",
+            "0.4",
+            "--fault-no-rate-headers",
+            "--fault-429-storm",
+            "0.5",
         ]);
         assert_eq!(a.users, 5);
         assert!(a.no_rate_limits && a.fault_no_rate_headers);

@@ -247,7 +247,10 @@ pub(crate) async fn sync_once(
         match &r {
             Err(sync::SyncError::Busy(holder)) if wait && !*cancel.borrow() => {
                 if !told {
-                    eprintln!("oktagraph: account '{}': waiting for another sync to end: {holder}", job.name.as_deref().unwrap_or(&job.org_url));
+                    eprintln!(
+                        "oktagraph: account '{}': waiting for another sync to end: {holder}",
+                        job.name.as_deref().unwrap_or(&job.org_url)
+                    );
                     told = true;
                 }
                 tokio::select! {
@@ -297,18 +300,23 @@ async fn query(g: &GlobalArgs, args: &QueryArgs) -> Result<ExitCode, CliError> {
     let shipped = crate::queries::shipped_queries();
     if args.list {
         for q in &shipped {
-            let params: Vec<String> = q.params.iter().map(|(n, d)| match d {
-                Some(d) => format!("{n}={d}"),
-                None => n.clone(),
-            }).collect();
+            let params: Vec<String> = q
+                .params
+                .iter()
+                .map(|(n, d)| match d {
+                    Some(d) => format!("{n}={d}"),
+                    None => n.clone(),
+                })
+                .collect();
             println!("{:<26} {}  [params: {}]", q.name, q.description, params.join(", "));
         }
         return Ok(ExitCode::Success);
     }
     let name = args.name.as_deref().unwrap_or_default();
-    let q = shipped.iter().find(|q| q.name == name).ok_or_else(|| {
-        CliError::usage(format!("no query named '{name}' (oktagraph query --list shows them)"))
-    })?;
+    let q = shipped
+        .iter()
+        .find(|q| q.name == name)
+        .ok_or_else(|| CliError::usage(format!("no query named '{name}' (oktagraph query --list shows them)")))?;
     let mut params = BTreeMap::new();
     for p in &args.params {
         let (k, v) = p.split_once('=').ok_or_else(|| CliError::usage(format!("--param '{p}' is not KEY=VALUE")))?;
@@ -358,7 +366,10 @@ async fn purge(g: &GlobalArgs, args: &PurgeArgs) -> Result<ExitCode, CliError> {
         let held = match graph::lock::acquire(&graph, &key, &owner, s.lock_ttl).await? {
             graph::lock::Acquired::Held(h) => h,
             graph::lock::Acquired::Busy(holder) => {
-                return Err(CliError::new(ExitCode::Busy, format!("{key}: a sync of this account is running ({holder}); try again when it ends")))
+                return Err(CliError::new(
+                    ExitCode::Busy,
+                    format!("{key}: a sync of this account is running ({holder}); try again when it ends"),
+                ))
             }
         };
         let purged = graph::sweep::purge(&graph, &key, before).await;
@@ -371,7 +382,8 @@ async fn purge(g: &GlobalArgs, args: &PurgeArgs) -> Result<ExitCode, CliError> {
 
 /// Parses `30d`, `12h`, `15m`, `90s`, `2w`, `1h30m`.
 pub(crate) fn parse_age(s: &str) -> Result<chrono::Duration, CliError> {
-    let secs = crate::config::parse_span(s).map_err(|reason| CliError::usage(format!("'{s}' is not a duration ({reason}); examples: 30d, 12h, 15m, 0s")))?;
+    let secs = crate::config::parse_span(s)
+        .map_err(|reason| CliError::usage(format!("'{s}' is not a duration ({reason}); examples: 30d, 12h, 15m, 0s")))?;
     i64::try_from(secs)
         .ok()
         .and_then(chrono::Duration::try_seconds)

@@ -15,9 +15,10 @@ const TRY_QUERIES: &str = include_str!("../../cypher/demo_queries.cypher");
 pub async fn run(g: &GlobalArgs, args: &DemoArgs, tools: &impl Tools) -> Result<ExitCode, CliError> {
     let s = settings(g, None, false)?;
     let graph = Graph::connect(&neo4j_config(&s)?).await?;
-    let org = tools.start_demo_org(args).await.map_err(|e| {
-        CliError::usage(format!("cannot start the simulator on 127.0.0.1:{}: {e} (choose another with --port)", args.port))
-    })?;
+    let org = tools
+        .start_demo_org(args)
+        .await
+        .map_err(|e| CliError::usage(format!("cannot start the simulator on 127.0.0.1:{}: {e} (choose another with --port)", args.port)))?;
     println!("simulated Okta org with {} users at {}", args.users, org.base_url);
     let mut job = AccountJob::new(&org.base_url, Credentials::Ssws(org.token));
     job.name = Some("demo".into());

@@ -12,13 +12,10 @@ const SUPPORT_PATH: &str = "/api/v1/org/privacy/oktaSupport";
 
 impl Collector {
     pub(super) async fn account(&self, warnings: &mut Vec<String>) -> StepResult {
-        let org = readable(self.client.get_json::<Value>(ORG_PATH).await, warnings, |e| {
-            format!("account: org settings not readable ({e})")
-        })?;
+        let org =
+            readable(self.client.get_json::<Value>(ORG_PATH).await, warnings, |e| format!("account: org settings not readable ({e})"))?;
         let support = readable(self.client.get_json::<Value>(SUPPORT_PATH).await, warnings, |e| {
-            format!(
-                "account: Okta support access not readable without a super admin token ({e}); supportEnabled left as it was"
-            )
+            format!("account: Okta support access not readable without a super admin token ({e}); supportEnabled left as it was")
         })?;
         let mut recs = model::services(&self.ctx);
         let mut account = model::account(&self.ctx, org.as_ref(), support.as_ref());

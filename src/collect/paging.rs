@@ -22,7 +22,12 @@ impl Collector {
         self.pages(path, None, f).await
     }
 
-    async fn pages(&self, path: &str, mut progress: Option<(&str, &mut u64)>, mut f: impl FnMut(&Value) -> Records) -> Result<u64, StepFailure> {
+    async fn pages(
+        &self,
+        path: &str,
+        mut progress: Option<(&str, &mut u64)>,
+        mut f: impl FnMut(&Value) -> Records,
+    ) -> Result<u64, StepFailure> {
         let mut pages = std::pin::pin!(self.client.list_pages::<Value>(path));
         let mut n = 0;
         while let Some(page) = pages.next().await {

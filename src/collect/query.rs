@@ -5,8 +5,7 @@ use chrono::{DateTime, FixedOffset};
 /// Percent-encodes a query parameter value.
 pub(crate) fn url_encode(s: &str) -> String {
     // RFC 3986 unreserved characters stay as they are; every other byte is percent-encoded.
-    const RESERVED: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
     percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 

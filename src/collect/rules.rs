@@ -11,7 +11,6 @@ impl Collector {
     pub(super) async fn rules(&self, items: &mut u64) -> StepResult {
         let ctx = &self.ctx;
         let path = format!("/api/v1/groups/rules?limit={RULES_PAGE}");
-        self.each_page(&path, "rules", items, |r| model::rule(ctx, r, |gid| self.shared.group_kind(gid)).unwrap_or_default())
-            .await
+        self.each_page(&path, "rules", items, |r| model::rule(ctx, r, |gid| self.shared.group_kind(gid)).unwrap_or_default()).await
     }
 }

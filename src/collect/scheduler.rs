@@ -96,11 +96,7 @@ impl Collector {
             Ok(()) => outcome.complete = true,
             Err(StepFailure::Okta(e)) if e.is_forbidden() && s.privileged => {
                 outcome.forbidden = true;
-                outcome.warnings.push(format!(
-                    "{}: skipped, the token lacks permission ({}); existing data left as it was",
-                    s.name,
-                    e
-                ));
+                outcome.warnings.push(format!("{}: skipped, the token lacks permission ({}); existing data left as it was", s.name, e));
             }
             Err(StepFailure::Okta(e)) => {
                 outcome.auth_failed = e.is_auth();
@@ -108,9 +104,7 @@ impl Collector {
             }
             Err(StepFailure::Interrupted) => outcome.error = Some("interrupted".into()),
             Err(StepFailure::WriterGone) => outcome.error = Some("the graph writer stopped".into()),
-            Err(StepFailure::Dependency(deps)) => {
-                outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", ")))
-            }
+            Err(StepFailure::Dependency(deps)) => outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", "))),
         }
         let _ = self.done[&s.id].send(Some(outcome.complete));
         self.reporter.step_finished(s.name, &outcome);

@@ -42,14 +42,7 @@ pub static STEPS: &[StepDef] = &[
         edges: &[&kinds::ACCOUNT_HAS_SERVICE],
         privileged: false,
     },
-    StepDef {
-        id: Users,
-        name: "users",
-        depends_on: &[],
-        nodes: &[&kinds::USER],
-        edges: &[&kinds::ACCOUNT_HAS_USER],
-        privileged: false,
-    },
+    StepDef { id: Users, name: "users", depends_on: &[], nodes: &[&kinds::USER], edges: &[&kinds::ACCOUNT_HAS_USER], privileged: false },
     StepDef {
         id: Employees,
         name: "employees",

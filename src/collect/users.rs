@@ -44,9 +44,6 @@ impl Collector {
 mod tests {
     #[test]
     fn the_user_lists_are_the_plain_and_the_deprovisioned_one() {
-        assert_eq!(
-            super::user_lists(),
-            ["/api/v1/users?limit=200", "/api/v1/users?limit=200&filter=status%20eq%20%22DEPROVISIONED%22"]
-        );
+        assert_eq!(super::user_lists(), ["/api/v1/users?limit=200", "/api/v1/users?limit=200&filter=status%20eq%20%22DEPROVISIONED%22"]);
     }
 }

@@ -6,10 +6,7 @@ use super::error::{ConfigError, SecretSource};
 use super::settings::*;
 use super::validate::{AuthPlan, Plan, SecretRef};
 
-pub(crate) fn build(
-    plan: Plan,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Settings, ConfigError> {
+pub(crate) fn build(plan: Plan, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
     let n = plan.neo4j;
     let neo4j = Neo4jSettings {
         uri: n.uri,
@@ -25,17 +22,9 @@ pub(crate) fn build(
         .map(|a| {
             let auth = match a.auth {
                 AuthPlan::Token(t) => AccountAuth::Token(read_secret(t, env)?),
-                AuthPlan::OAuth {
-                    client_id,
-                    key,
-                    key_id,
-                    scopes,
-                } => AccountAuth::OAuth {
-                    client_id,
-                    private_key_pem: read_secret(key, env)?,
-                    key_id,
-                    scopes,
-                },
+                AuthPlan::OAuth { client_id, key, key_id, scopes } => {
+                    AccountAuth::OAuth { client_id, private_key_pem: read_secret(key, env)?, key_id, scopes }
+                }
             };
             Ok(AccountSettings {
                 name: a.name,
@@ -50,39 +39,23 @@ pub(crate) fn build(
             })
         })
         .collect::<Result<Vec<_>, ConfigError>>()?;
-    Ok(Settings {
-        neo4j,
-        accounts,
-        alerts: plan.alerts,
-        lock_ttl: plan.lock_ttl,
-    })
+    Ok(Settings { neo4j, accounts, alerts: plan.alerts, lock_ttl: plan.lock_ttl })
 }
 
 /// Reads one secret. Surrounding whitespace is dropped: token files usually end in a newline, and no
 /// token, password or PEM key is meaningful with it.
-fn read_secret(
-    r: SecretRef,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<SecretString, ConfigError> {
+fn read_secret(r: SecretRef, env: &dyn Fn(&str) -> Option<String>) -> Result<SecretString, ConfigError> {
     let value = match &r.source {
-        SecretSource::Env(var) => env(var).ok_or_else(|| ConfigError::SecretEnvMissing {
+        SecretSource::Env(var) => env(var).ok_or_else(|| ConfigError::SecretEnvMissing { what: r.what.clone(), var: var.clone() })?,
+        SecretSource::File(path) => std::fs::read_to_string(path).map_err(|source| ConfigError::SecretFileUnreadable {
             what: r.what.clone(),
-            var: var.clone(),
+            path: path.clone(),
+            source,
         })?,
-        SecretSource::File(path) => {
-            std::fs::read_to_string(path).map_err(|source| ConfigError::SecretFileUnreadable {
-                what: r.what.clone(),
-                path: path.clone(),
-                source,
-            })?
-        }
     };
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ConfigError::SecretEmpty {
-            what: r.what,
-            from: r.source,
-        });
+        return Err(ConfigError::SecretEmpty { what: r.what, from: r.source });
     }
     Ok(SecretString::from(trimmed))
 }

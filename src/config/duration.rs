@@ -42,9 +42,7 @@ pub(crate) fn parse_span(s: &str) -> Result<u64, String> {
         rest = rest.trim_start();
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
-            return Err(format!(
-                "expected a number at \"{rest}\"; use a duration like \"30s\", \"15m\" or \"1h30m\""
-            ));
+            return Err(format!("expected a number at \"{rest}\"; use a duration like \"30s\", \"15m\" or \"1h30m\""));
         }
         let (num, after) = rest.split_at(digits);
         let after = after.trim_start();
@@ -56,18 +54,10 @@ pub(crate) fn parse_span(s: &str) -> Result<u64, String> {
             "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
             "d" | "day" | "days" => 86_400,
             "w" | "week" | "weeks" => 604_800,
-            "" => {
-                return Err(format!(
-                    "\"{num}\" has no unit; use s, m, h, d or w (e.g. \"{num}m\")"
-                ))
-            }
+            "" => return Err(format!("\"{num}\" has no unit; use s, m, h, d or w (e.g. \"{num}m\")")),
             other => return Err(format!("unknown unit \"{other}\"; use s, m, h, d or w")),
         };
-        let part = num
-            .parse::<u64>()
-            .ok()
-            .and_then(|n| n.checked_mul(secs_per_unit))
-            .and_then(|p| total.checked_add(p));
+        let part = num.parse::<u64>().ok().and_then(|n| n.checked_mul(secs_per_unit)).and_then(|p| total.checked_add(p));
         total = part.ok_or_else(|| "is too large".to_string())?;
         rest = after;
     }
@@ -112,9 +102,7 @@ mod tests {
 
     #[test]
     fn rejects_words_and_missing_units() {
-        assert!(parse_duration("soon")
-            .unwrap_err()
-            .contains("expected a number"));
+        assert!(parse_duration("soon").unwrap_err().contains("expected a number"));
         assert!(parse_duration("15").unwrap_err().contains("no unit"));
         assert!(parse_duration("5y").unwrap_err().contains("unknown unit"));
         assert!(parse_duration("").is_err());
@@ -123,15 +111,9 @@ mod tests {
 
     #[test]
     fn rejects_zero_and_overflow() {
-        assert!(parse_duration("0s")
-            .unwrap_err()
-            .contains("greater than zero"));
-        assert!(parse_duration("99999999999999999999d")
-            .unwrap_err()
-            .contains("too large"));
-        assert!(parse_duration("999999999999999999d")
-            .unwrap_err()
-            .contains("too large"));
+        assert!(parse_duration("0s").unwrap_err().contains("greater than zero"));
+        assert!(parse_duration("99999999999999999999d").unwrap_err().contains("too large"));
+        assert!(parse_duration("999999999999999999d").unwrap_err().contains("too large"));
     }
 }
 

@@ -32,39 +32,19 @@ pub enum Origin {
 
 impl Origin {
     /// A file origin for the byte range `span` of `source`.
-    pub(crate) fn in_file(
-        path: &Path,
-        source: &str,
-        span: std::ops::Range<usize>,
-        key: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn in_file(path: &Path, source: &str, span: std::ops::Range<usize>, key: impl Into<String>) -> Self {
         let (line, column) = line_col(source, span.start);
-        Origin::File {
-            path: path.to_owned(),
-            line,
-            column,
-            key: key.into(),
-        }
+        Origin::File { path: path.to_owned(), line, column, key: key.into() }
     }
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::File {
-                path,
-                line,
-                column,
-                key,
-            } if key.is_empty() => {
+            Origin::File { path, line, column, key } if key.is_empty() => {
                 write!(f, "{}:{line}:{column}", path.display())
             }
-            Origin::File {
-                path,
-                line,
-                column,
-                key,
-            } => write!(f, "{}:{line}:{column}: {key}", path.display()),
+            Origin::File { path, line, column, key } => write!(f, "{}:{line}:{column}: {key}", path.display()),
             Origin::Env(var) => write!(f, "environment variable {var}"),
             Origin::Cli(flag) => write!(f, "{flag}"),
             Origin::Default => write!(f, "default"),
@@ -76,10 +56,7 @@ impl fmt::Display for Origin {
 pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
     // Spans from the parser always fall on char boundaries; be defensive anyway.
-    let offset = (0..=offset)
-        .rev()
-        .find(|&i| source.is_char_boundary(i))
-        .unwrap_or(0);
+    let offset = (0..=offset).rev().find(|&i| source.is_char_boundary(i)).unwrap_or(0);
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -131,7 +108,9 @@ pub enum ConfigError {
     },
 
     /// Two accounts resolve to the same name (explicitly, or defaulted from their org subdomains).
-    #[error("{at}: account name \"{name}\" is already used by the account at {first}; names must be unique (set `name` to tell them apart)")]
+    #[error(
+        "{at}: account name \"{name}\" is already used by the account at {first}; names must be unique (set `name` to tell them apart)"
+    )]
     DuplicateAccount {
         /// The second account's name.
         at: Origin,
@@ -278,10 +257,7 @@ pub enum ConfigError {
     },
 
     /// `--account NAME` matched no configured account.
-    #[error(
-        "--account: no account named \"{name}\"; {}",
-        available_accounts(available)
-    )]
+    #[error("--account: no account named \"{name}\"; {}", available_accounts(available))]
     UnknownAccount {
         /// The requested name.
         name: String,
@@ -290,7 +266,11 @@ pub enum ConfigError {
     },
 
     /// A command that syncs found no account to sync.
-    #[error("no Okta account configured: set {} and {}, or add an [[account]] to the config file (see `oktagraph init`)", super::env::OKTA_ORG_URL, super::env::OKTA_API_TOKEN)]
+    #[error(
+        "no Okta account configured: set {} and {}, or add an [[account]] to the config file (see `oktagraph init`)",
+        super::env::OKTA_ORG_URL,
+        super::env::OKTA_API_TOKEN
+    )]
     NoAccounts,
 
     /// A secret's environment variable is not set.
@@ -381,17 +361,9 @@ mod tests {
 
     #[test]
     fn origin_display() {
-        let at = Origin::File {
-            path: "o.toml".into(),
-            line: 3,
-            column: 7,
-            key: "neo4j.uri".into(),
-        };
+        let at = Origin::File { path: "o.toml".into(), line: 3, column: 7, key: "neo4j.uri".into() };
         assert_eq!(at.to_string(), "o.toml:3:7: neo4j.uri");
-        assert_eq!(
-            Origin::Env("NEO4J_URI".into()).to_string(),
-            "environment variable NEO4J_URI"
-        );
+        assert_eq!(Origin::Env("NEO4J_URI".into()).to_string(), "environment variable NEO4J_URI");
         assert_eq!(Origin::Cli("--batch-size").to_string(), "--batch-size");
     }
 }

@@ -56,26 +56,15 @@ pub struct ConfigOverrides {
 /// `env` looks up environment variables; production passes `&|k| std::env::var(k).ok()`, tests a map.
 /// Which file: `cli.config_path`, else `OKTAGRAPH_CONFIG`, else `./oktagraph.toml` if it exists, else
 /// none (environment only). A file named explicitly must exist.
-pub fn load(
-    cli: &ConfigOverrides,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Settings, ConfigError> {
+pub fn load(cli: &ConfigOverrides, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
     let path = cli
         .config_path
         .clone()
-        .or_else(|| {
-            env(env::OKTAGRAPH_CONFIG)
-                .filter(|p| !p.trim().is_empty())
-                .map(PathBuf::from)
-        })
+        .or_else(|| env(env::OKTAGRAPH_CONFIG).filter(|p| !p.trim().is_empty()).map(PathBuf::from))
         .or_else(|| Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()));
     match path {
         Some(path) => {
-            let source =
-                std::fs::read_to_string(&path).map_err(|source| ConfigError::ReadFile {
-                    path: path.clone(),
-                    source,
-                })?;
+            let source = std::fs::read_to_string(&path).map_err(|source| ConfigError::ReadFile { path: path.clone(), source })?;
             load_str(&path, &source, cli, env)
         }
         None => load_str(Path::new(DEFAULT_CONFIG_FILE), "", cli, env),
@@ -84,12 +73,7 @@ pub fn load(
 
 /// Like [`load`], with the config file's contents given. `path` is used in messages and to resolve
 /// relative paths in the file.
-pub fn load_str(
-    path: &Path,
-    source: &str,
-    cli: &ConfigOverrides,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Settings, ConfigError> {
+pub fn load_str(path: &Path, source: &str, cli: &ConfigOverrides, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
     let raw = raw::parse(path, source)?;
     let mut plan = validate::validate(&raw, &validate::Doc { path, source }, cli, env)?;
     if cli.graph_only {
@@ -102,12 +86,7 @@ pub fn load_str(
 /// `oktagraph check` and for tests. Credentials need not exist.
 pub fn check_str(path: &Path, source: &str) -> Result<(), ConfigError> {
     let raw = raw::parse(path, source)?;
-    validate::validate(
-        &raw,
-        &validate::Doc { path, source },
-        &ConfigOverrides::default(),
-        &|_| None,
-    )?;
+    validate::validate(&raw, &validate::Doc { path, source }, &ConfigOverrides::default(), &|_| None)?;
     Ok(())
 }
 
@@ -128,19 +107,10 @@ pub fn write_example(path: &Path, force: bool) -> Result<(), ConfigError> {
         options.create_new(true);
     }
     let mut file = options.open(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::AlreadyExists => ConfigError::AlreadyExists {
-            path: path.to_owned(),
-        },
-        _ => ConfigError::WriteFile {
-            path: path.to_owned(),
-            source,
-        },
+        std::io::ErrorKind::AlreadyExists => ConfigError::AlreadyExists { path: path.to_owned() },
+        _ => ConfigError::WriteFile { path: path.to_owned(), source },
     })?;
-    file.write_all(example_toml().as_bytes())
-        .map_err(|source| ConfigError::WriteFile {
-            path: path.to_owned(),
-            source,
-        })
+    file.write_all(example_toml().as_bytes()).map_err(|source| ConfigError::WriteFile { path: path.to_owned(), source })
 }
 
 #[cfg(test)]

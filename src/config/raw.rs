@@ -108,33 +108,23 @@ pub(crate) struct RawOAuth {
 pub(crate) fn parse(path: &Path, source: &str) -> Result<RawConfig, ConfigError> {
     toml::from_str(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        ConfigError::Parse {
-            at: Origin::in_file(path, source, span, ""),
-            reason: with_hint(one_line(e.message())),
-        }
+        ConfigError::Parse { at: Origin::in_file(path, source, span, ""), reason: with_hint(one_line(e.message())) }
     })
 }
 
 /// The parser's messages can span lines ("invalid table header\nexpected `.`, `]`"); ours are one line
 /// so they read well after the `file:line:col:` prefix and in JSON logs.
 fn one_line(msg: &str) -> String {
-    msg.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
+    msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
 /// Someone writing `password = "..."` or `token = "..."` is trying to put a secret in the file; say why
 /// that key does not exist instead of only listing the ones that do.
 fn with_hint(reason: String) -> String {
-    const HINT: &str =
-        "secrets are not stored in the config file; name an environment variable or a file";
+    const HINT: &str = "secrets are not stored in the config file; name an environment variable or a file";
     if reason.starts_with("unknown field `password`") {
         format!("{reason} ({HINT}: password_env or password_file)")
-    } else if reason.starts_with("unknown field `token`")
-        || reason.starts_with("unknown field `api_token`")
-    {
+    } else if reason.starts_with("unknown field `token`") || reason.starts_with("unknown field `api_token`") {
         format!("{reason} ({HINT}: token_env or token_file)")
     } else {
         reason

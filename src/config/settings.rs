@@ -14,14 +14,14 @@ pub(crate) const DEFAULT_NEO4J_URI: &str = "bolt://127.0.0.1:7687";
 pub(crate) const DEFAULT_NEO4J_USER: &str = "neo4j";
 /// Default Neo4j database (README.md#configuration): the graph module's.
 pub(crate) use crate::graph::DEFAULT_DATABASE as DEFAULT_NEO4J_DATABASE;
-/// Writer defaults and bounds: the graph module's, which owns the writer.
-pub(crate) use crate::graph::{DEFAULT_BATCH_SIZE, DEFAULT_WRITE_CONCURRENCY, MAX_BATCH_SIZE, MAX_WRITE_CONCURRENCY};
 /// Neo4j URI schemes the driver understands: the graph module's list, which it checks on connect.
 pub(crate) use crate::graph::URI_SCHEMES as NEO4J_SCHEMES;
-/// Okta client defaults (rate-limit share, concurrent requests): the okta module's.
-pub(crate) use crate::okta::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE_LIMIT_SHARE};
+/// Writer defaults and bounds: the graph module's, which owns the writer.
+pub(crate) use crate::graph::{DEFAULT_BATCH_SIZE, DEFAULT_WRITE_CONCURRENCY, MAX_BATCH_SIZE, MAX_WRITE_CONCURRENCY};
 /// Read scopes an OAuth service app needs for a full sync (okta-api.md §5): the okta module's list.
 pub(crate) use crate::okta::DEFAULT_SCOPES as DEFAULT_OAUTH_SCOPES;
+/// Okta client defaults (rate-limit share, concurrent requests): the okta module's.
+pub(crate) use crate::okta::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE_LIMIT_SHARE};
 
 /// Everything a command needs, resolved from CLI flags, environment and `oktagraph.toml`.
 #[derive(Debug, Clone)]
@@ -123,11 +123,6 @@ pub struct AlertSettings {
 
 impl Default for AlertSettings {
     fn default() -> Self {
-        AlertSettings {
-            dir: None,
-            stdout: true,
-            jsonl: None,
-            webhook: None,
-        }
+        AlertSettings { dir: None, stdout: true, jsonl: None, webhook: None }
     }
 }

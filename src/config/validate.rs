@@ -51,12 +51,7 @@ pub(crate) struct SecretRef {
 #[derive(Debug)]
 pub(crate) enum AuthPlan {
     Token(SecretRef),
-    OAuth {
-        client_id: String,
-        key: SecretRef,
-        key_id: Option<String>,
-        scopes: Vec<String>,
-    },
+    OAuth { client_id: String, key: SecretRef, key_id: Option<String>, scopes: Vec<String> },
 }
 
 #[derive(Debug)]
@@ -93,9 +88,7 @@ pub(crate) struct Plan {
 /// Environment lookup that treats empty values as unset, so `NEO4J_URI=` in a compose file means
 /// "use the default", not "connect to the empty string".
 fn env_set(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
-    env(name)
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
+    env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 pub(crate) fn validate(
@@ -116,18 +109,10 @@ pub(crate) fn validate(
         let available: Vec<String> = accounts.iter().map(|a| a.name.clone()).collect();
         accounts.retain(|a| &a.name == wanted);
         if accounts.is_empty() {
-            return Err(ConfigError::UnknownAccount {
-                name: wanted.clone(),
-                available,
-            });
+            return Err(ConfigError::UnknownAccount { name: wanted.clone(), available });
         }
     }
-    Ok(Plan {
-        neo4j,
-        accounts,
-        alerts,
-        lock_ttl,
-    })
+    Ok(Plan { neo4j, accounts, alerts, lock_ttl })
 }
 
 fn lock_ttl(raw: &RawSync, doc: &Doc<'_>) -> Result<Duration, ConfigError> {
@@ -142,30 +127,18 @@ fn lock_ttl(raw: &RawSync, doc: &Doc<'_>) -> Result<Duration, ConfigError> {
     Ok(ttl)
 }
 
-fn neo4j(
-    raw: &RawNeo4j,
-    doc: &Doc<'_>,
-    cli: &ConfigOverrides,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Neo4jPlan, ConfigError> {
+fn neo4j(raw: &RawNeo4j, doc: &Doc<'_>, cli: &ConfigOverrides, env: &dyn Fn(&str) -> Option<String>) -> Result<Neo4jPlan, ConfigError> {
     // Precedence everywhere: CLI > environment > file > default.
     let (uri, uri_at) = if let Some(uri) = &cli.neo4j_uri {
         (uri.trim().to_string(), Origin::Cli("--neo4j-uri"))
     } else if let Some(uri) = env_set(env, env::NEO4J_URI) {
         (uri, Origin::Env(env::NEO4J_URI.into()))
     } else if let Some(uri) = &raw.uri {
-        (
-            uri.get_ref().trim().to_string(),
-            doc.at(uri.span(), "neo4j.uri"),
-        )
+        (uri.get_ref().trim().to_string(), doc.at(uri.span(), "neo4j.uri"))
     } else {
         (DEFAULT_NEO4J_URI.to_string(), Origin::Default)
     };
-    check_neo4j_uri(&uri).map_err(|reason| ConfigError::Neo4jUri {
-        at: uri_at,
-        uri: uri.clone(),
-        reason,
-    })?;
+    check_neo4j_uri(&uri).map_err(|reason| ConfigError::Neo4jUri { at: uri_at, uri: uri.clone(), reason })?;
 
     let user = cli
         .neo4j_user
@@ -182,49 +155,28 @@ fn neo4j(
 
     // The file's choice is checked even when the CLI or env overrides it: a broken file is broken.
     if let (Some(var), Some(_)) = (&raw.password_env, &raw.password_file) {
-        return Err(ConfigError::ConflictingPassword {
-            at: doc.at(var.span(), "neo4j"),
-        });
+        return Err(ConfigError::ConflictingPassword { at: doc.at(var.span(), "neo4j") });
     }
     if let Some(var) = &raw.password_env {
         check_var_name(var, doc, "neo4j.password_env")?;
     }
     let what = || "Neo4j password".to_string();
     let password = if let Some(path) = &cli.neo4j_password_file {
-        Some(SecretRef {
-            what: what(),
-            source: SecretSource::File(path.clone()),
-        })
+        Some(SecretRef { what: what(), source: SecretSource::File(path.clone()) })
     } else if env_set(env, env::NEO4J_PASSWORD).is_some() {
-        Some(SecretRef {
-            what: what(),
-            source: SecretSource::Env(env::NEO4J_PASSWORD.into()),
-        })
+        Some(SecretRef { what: what(), source: SecretSource::Env(env::NEO4J_PASSWORD.into()) })
     } else if let Some(var) = &raw.password_env {
-        Some(SecretRef {
-            what: what(),
-            source: SecretSource::Env(var.get_ref().trim().to_string()),
-        })
+        Some(SecretRef { what: what(), source: SecretSource::Env(var.get_ref().trim().to_string()) })
     } else {
-        raw.password_file.as_ref().map(|p| SecretRef {
-            what: what(),
-            source: SecretSource::File(doc.resolve(p.get_ref())),
-        })
+        raw.password_file.as_ref().map(|p| SecretRef { what: what(), source: SecretSource::File(doc.resolve(p.get_ref())) })
     };
 
     let (batch, batch_at) = match (cli.batch_size, &raw.batch_size) {
-        (Some(n), _) => (
-            i64::try_from(n).unwrap_or(i64::MAX),
-            Origin::Cli("--batch-size"),
-        ),
+        (Some(n), _) => (i64::try_from(n).unwrap_or(i64::MAX), Origin::Cli("--batch-size")),
         (None, Some(n)) => (*n.get_ref(), doc.at(n.span(), "neo4j.batch_size")),
         (None, None) => (DEFAULT_BATCH_SIZE as i64, Origin::Default),
     };
-    let batch_size = in_range(batch, MAX_BATCH_SIZE).ok_or(ConfigError::BatchSize {
-        at: batch_at,
-        value: batch,
-        max: MAX_BATCH_SIZE,
-    })?;
+    let batch_size = in_range(batch, MAX_BATCH_SIZE).ok_or(ConfigError::BatchSize { at: batch_at, value: batch, max: MAX_BATCH_SIZE })?;
 
     let write_concurrency = match &raw.write_concurrency {
         None => DEFAULT_WRITE_CONCURRENCY,
@@ -235,14 +187,7 @@ fn neo4j(
         })?,
     };
 
-    Ok(Neo4jPlan {
-        uri,
-        user,
-        password,
-        database,
-        batch_size,
-        write_concurrency,
-    })
+    Ok(Neo4jPlan { uri, user, password, database, batch_size, write_concurrency })
 }
 
 /// `value` as a count in `1..=max`, or `None` (a negative value included).
@@ -251,14 +196,9 @@ fn in_range(value: i64, max: usize) -> Option<usize> {
 }
 
 fn check_neo4j_uri(uri: &str) -> Result<(), String> {
-    let url = Url::parse(uri)
-        .map_err(|e| format!("is not a valid URI ({e}); expected e.g. {DEFAULT_NEO4J_URI}"))?;
+    let url = Url::parse(uri).map_err(|e| format!("is not a valid URI ({e}); expected e.g. {DEFAULT_NEO4J_URI}"))?;
     if !NEO4J_SCHEMES.contains(&url.scheme()) {
-        return Err(format!(
-            "has unsupported scheme \"{}\"; use one of {}",
-            url.scheme(),
-            NEO4J_SCHEMES.join(", ")
-        ));
+        return Err(format!("has unsupported scheme \"{}\"; use one of {}", url.scheme(), NEO4J_SCHEMES.join(", ")));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("has no host".into());
@@ -271,15 +211,10 @@ fn alerts(raw: &RawSync, doc: &Doc<'_>) -> Result<AlertSettings, ConfigError> {
         None => None,
         Some(hook) => {
             let at = || doc.at(hook.span(), "sync.alerts_webhook");
-            let url = Url::parse(hook.get_ref().trim()).map_err(|e| ConfigError::Webhook {
-                at: at(),
-                reason: format!("is not a valid URL ({e})"),
-            })?;
+            let url = Url::parse(hook.get_ref().trim())
+                .map_err(|e| ConfigError::Webhook { at: at(), reason: format!("is not a valid URL ({e})") })?;
             if !matches!(url.scheme(), "http" | "https") {
-                return Err(ConfigError::Webhook {
-                    at: at(),
-                    reason: "must be an http or https URL".into(),
-                });
+                return Err(ConfigError::Webhook { at: at(), reason: "must be an http or https URL".into() });
             }
             Some(SecretString::from(url.to_string()))
         }
@@ -292,11 +227,7 @@ fn alerts(raw: &RawSync, doc: &Doc<'_>) -> Result<AlertSettings, ConfigError> {
     })
 }
 
-fn accounts(
-    raw: &[Spanned<RawAccount>],
-    doc: &Doc<'_>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Vec<AccountPlan>, ConfigError> {
+fn accounts(raw: &[Spanned<RawAccount>], doc: &Doc<'_>, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<AccountPlan>, ConfigError> {
     let env_url = env_set(env, env::OKTA_ORG_URL);
     let env_token = env_set(env, env::OKTA_API_TOKEN).is_some();
 
@@ -307,17 +238,10 @@ fn accounts(
         // The OKTA_* variables describe one org, so they only override a file with exactly one account;
         // with several, which one they meant is a guess we refuse to make (they are ignored).
         let single = raw.len() == 1;
-        let env_overrides = Overrides {
-            org_url: env_url.as_deref().filter(|_| single),
-            token: single && env_token,
-        };
+        let env_overrides = Overrides { org_url: env_url.as_deref().filter(|_| single), token: single && env_token };
         let (plan, name_at) = account(i, acct, doc, env_overrides)?;
         if let Some(first) = seen.get(&plan.name) {
-            return Err(ConfigError::DuplicateAccount {
-                at: name_at,
-                name: plan.name,
-                first: Box::new(first.clone()),
-            });
+            return Err(ConfigError::DuplicateAccount { at: name_at, name: plan.name, first: Box::new(first.clone()) });
         }
         seen.insert(plan.name.clone(), name_at);
         plans.push(plan);
@@ -358,12 +282,7 @@ struct Overrides<'a> {
 }
 
 /// Validates one `[[account]]`; returns the plan and where its name came from.
-fn account(
-    i: usize,
-    spanned: &Spanned<RawAccount>,
-    doc: &Doc<'_>,
-    ov: Overrides<'_>,
-) -> Result<(AccountPlan, Origin), ConfigError> {
+fn account(i: usize, spanned: &Spanned<RawAccount>, doc: &Doc<'_>, ov: Overrides<'_>) -> Result<(AccountPlan, Origin), ConfigError> {
     let a = spanned.get_ref();
     let key = |k: &str| format!("account[{i}].{k}");
     let label = match &a.name {
@@ -373,26 +292,16 @@ fn account(
 
     let (raw_url, url_at) = match ov.org_url {
         Some(url) => (url, Origin::Env(env::OKTA_ORG_URL.into())),
-        None => (
-            a.org_url.get_ref().as_str(),
-            doc.at(a.org_url.span(), key("org_url")),
-        ),
+        None => (a.org_url.get_ref().as_str(), doc.at(a.org_url.span(), key("org_url"))),
     };
-    let org_url = check_org_url(raw_url).map_err(|reason| ConfigError::OrgUrl {
-        at: url_at.clone(),
-        account: label.clone(),
-        reason,
-    })?;
+    let org_url = check_org_url(raw_url).map_err(|reason| ConfigError::OrgUrl { at: url_at.clone(), account: label.clone(), reason })?;
 
     let (name, name_at) = match &a.name {
         Some(n) => {
             let at = doc.at(n.span(), key("name"));
             let name = n.get_ref().trim();
             if name.is_empty() {
-                return Err(ConfigError::AccountName {
-                    at,
-                    reason: "name is empty; remove it to default to the org subdomain".into(),
-                });
+                return Err(ConfigError::AccountName { at, reason: "name is empty; remove it to default to the org subdomain".into() });
             }
             (name.to_string(), at)
         }
@@ -414,9 +323,7 @@ fn account(
         None => None,
         Some(list) => {
             if list.get_ref().is_empty() {
-                return Err(ConfigError::EmptySteps {
-                    at: doc.at(list.span(), key("steps")),
-                });
+                return Err(ConfigError::EmptySteps { at: doc.at(list.span(), key("steps")) });
             }
             let mut steps: Vec<String> = Vec::new();
             for (j, step) in list.get_ref().iter().enumerate() {
@@ -442,10 +349,7 @@ fn account(
             let v = *s.get_ref();
             // Written so NaN fails too.
             if !(v > 0.0 && v <= 1.0) {
-                return Err(ConfigError::RateLimitShare {
-                    at: doc.at(s.span(), key("rate_limit_share")),
-                    value: v,
-                });
+                return Err(ConfigError::RateLimitShare { at: doc.at(s.span(), key("rate_limit_share")), value: v });
             }
             v
         }
@@ -456,10 +360,7 @@ fn account(
         Some(m) => usize::try_from(*m.get_ref())
             .ok()
             .filter(|&n| n >= 1)
-            .ok_or(ConfigError::MaxInFlight {
-                at: doc.at(m.span(), key("max_in_flight")),
-                value: *m.get_ref(),
-            })?,
+            .ok_or(ConfigError::MaxInFlight { at: doc.at(m.span(), key("max_in_flight")), value: *m.get_ref() })?,
     };
 
     let plan = AccountPlan {
@@ -476,14 +377,7 @@ fn account(
     Ok((plan, name_at))
 }
 
-fn auth(
-    i: usize,
-    a: &RawAccount,
-    name: &str,
-    doc: &Doc<'_>,
-    env_token: bool,
-    table_span: Range<usize>,
-) -> Result<AuthPlan, ConfigError> {
+fn auth(i: usize, a: &RawAccount, name: &str, doc: &Doc<'_>, env_token: bool, table_span: Range<usize>) -> Result<AuthPlan, ConfigError> {
     let key = |k: &str| format!("account[{i}].{k}");
     let mut set: Vec<(&'static str, Range<usize>)> = Vec::new();
     if let Some(v) = &a.token_env {
@@ -498,20 +392,12 @@ fn auth(
     if set.len() > 1 {
         let (k, span) = set[1].clone();
         return Err(ConfigError::ConflictingCredentials {
-            at: doc.at(
-                span,
-                key(k.trim_matches(['[', ']']).trim_start_matches("account.")),
-            ),
+            at: doc.at(span, key(k.trim_matches(['[', ']']).trim_start_matches("account."))),
             account: name.to_string(),
             sources: set.iter().map(|(k, _)| *k).collect(),
         });
     }
-    let token = |source| {
-        AuthPlan::Token(SecretRef {
-            what: format!("account \"{name}\" API token"),
-            source,
-        })
-    };
+    let token = |source| AuthPlan::Token(SecretRef { what: format!("account \"{name}\" API token"), source });
     if let Some(var) = &a.token_env {
         check_var_name(var, doc, &key("token_env"))?;
     }
@@ -527,10 +413,7 @@ fn auth(
     if let Some(oauth) = &a.oauth {
         let o = oauth.get_ref();
         if o.client_id.trim().is_empty() {
-            return Err(ConfigError::Invalid {
-                at: doc.at(oauth.span(), key("oauth.client_id")),
-                reason: "client_id is empty".into(),
-            });
+            return Err(ConfigError::Invalid { at: doc.at(oauth.span(), key("oauth.client_id")), reason: "client_id is empty".into() });
         }
         let scopes = match &o.scopes {
             Some(s) if s.is_empty() => {
@@ -552,18 +435,12 @@ fn auth(
             scopes,
         });
     }
-    Err(ConfigError::MissingCredentials {
-        at: doc.at(table_span, format!("account[{i}]")),
-        account: name.to_string(),
-    })
+    Err(ConfigError::MissingCredentials { at: doc.at(table_span, format!("account[{i}]")), account: name.to_string() })
 }
 
 fn check_var_name(var: &Spanned<String>, doc: &Doc<'_>, key: &str) -> Result<(), ConfigError> {
     if var.get_ref().trim().is_empty() {
-        return Err(ConfigError::Invalid {
-            at: doc.at(var.span(), key),
-            reason: "environment variable name is empty".into(),
-        });
+        return Err(ConfigError::Invalid { at: doc.at(var.span(), key), reason: "environment variable name is empty".into() });
     }
     Ok(())
 }
@@ -607,11 +484,7 @@ pub(crate) fn default_account_name(org_url: &str) -> Option<String> {
     // sync would derive itself: the account key in the graph must not depend on who computed it.
     let host = url.host_str()?.to_ascii_lowercase();
     match url.host()? {
-        Host::Domain(_) => host
-            .split('.')
-            .next()
-            .filter(|l| !l.is_empty())
-            .map(str::to_string),
+        Host::Domain(_) => host.split('.').next().filter(|l| !l.is_empty()).map(str::to_string),
         Host::Ipv4(_) | Host::Ipv6(_) => Some(host),
     }
 }

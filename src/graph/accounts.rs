@@ -54,7 +54,14 @@ mod tests {
     #[test]
     fn stored_values_read_back_as_the_props_written() {
         let t = DateTime::parse_from_rfc3339("2024-05-01T10:00:00.123+00:00").unwrap();
-        for p in [Prop::Bool(true), Prop::Int(7), Prop::Float(1.5), Prop::Str("x".into()), Prop::DateTime(t), Prop::List(vec![Prop::Str("a".into())])] {
+        for p in [
+            Prop::Bool(true),
+            Prop::Int(7),
+            Prop::Float(1.5),
+            Prop::Str("x".into()),
+            Prop::DateTime(t),
+            Prop::List(vec![Prop::Str("a".into())]),
+        ] {
             assert_eq!(bolt_to_prop(&prop_to_bolt(&p)), Some(p.clone()), "{p:?}");
         }
     }

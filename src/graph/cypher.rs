@@ -66,10 +66,7 @@ fn strip_comments(t: &str) -> String {
 pub(crate) fn upsert_nodes(kind: &NodeKind) -> String {
     let classes: String = kind.classes.iter().map(|c| format!(":{}", label(c))).collect();
     let set = if kind.account_scoped { "=" } else { "+=" };
-    strip_comments(UPSERT_NODES)
-        .replace("{{TYPE}}", label(kind.type_name))
-        .replace("{{CLASSES}}", &classes)
-        .replace("{{SET}}", set)
+    strip_comments(UPSERT_NODES).replace("{{TYPE}}", label(kind.type_name)).replace("{{CLASSES}}", &classes).replace("{{SET}}", set)
 }
 
 pub(crate) fn upsert_edges(kind: &RelKind) -> String {

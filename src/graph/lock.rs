@@ -135,11 +135,7 @@ pub async fn earliest_live_run(
     run_key: &str,
     ttl: Duration,
 ) -> Result<Option<DateTime<FixedOffset>>, GraphError> {
-    let params = vec![
-        ("accountKey", BoltType::from(account_key)),
-        ("runKey", BoltType::from(run_key)),
-        ("ttlMs", ttl_ms(ttl)),
-    ];
+    let params = vec![("accountKey", BoltType::from(account_key)), ("runKey", BoltType::from(run_key)), ("ttlMs", ttl_ms(ttl))];
     let rows = graph.rows(query_with(cypher::SWEEP_CUTOFF, params), "find runs in flight").await?;
     Ok(rows.first().and_then(|r| r.get::<Option<DateTime<FixedOffset>>>("earliest").ok()).flatten())
 }

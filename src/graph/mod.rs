@@ -3,16 +3,16 @@
 
 pub(crate) mod accounts;
 pub(crate) mod alert_state;
-pub(crate) mod cypher;
 mod convert;
+pub(crate) mod cypher;
 pub(crate) mod export;
 mod json;
 pub mod lock;
+#[cfg(test)]
+mod no_cypher_in_rust;
 pub mod runs;
 pub mod sweep;
 pub(crate) mod writer;
-#[cfg(test)]
-mod no_cypher_in_rust;
 
 pub use convert::{props_hash, props_to_bolt};
 pub use json::bolt_to_json;
@@ -66,7 +66,14 @@ impl std::fmt::Debug for Neo4jConfig {
 
 impl Neo4jConfig {
     pub fn new(uri: &str, user: &str, password: SecretString) -> Self {
-        Neo4jConfig { uri: uri.into(), user: user.into(), password, database: DEFAULT_DATABASE.into(), batch_size: DEFAULT_BATCH_SIZE, write_concurrency: DEFAULT_WRITE_CONCURRENCY }
+        Neo4jConfig {
+            uri: uri.into(),
+            user: user.into(),
+            password,
+            database: DEFAULT_DATABASE.into(),
+            batch_size: DEFAULT_BATCH_SIZE,
+            write_concurrency: DEFAULT_WRITE_CONCURRENCY,
+        }
     }
 }
 
@@ -75,7 +82,11 @@ impl Neo4jConfig {
 pub enum GraphError {
     #[error("cannot reach Neo4j at {uri}: {reason}")]
     Unreachable { uri: String, reason: String },
-    #[error("Neo4j at {uri} refused the credentials of user '{user}' (check {} / {})", crate::config::env::NEO4J_USER, crate::config::env::NEO4J_PASSWORD)]
+    #[error(
+        "Neo4j at {uri} refused the credentials of user '{user}' (check {} / {})",
+        crate::config::env::NEO4J_USER,
+        crate::config::env::NEO4J_PASSWORD
+    )]
     Auth { uri: String, user: String },
     #[error("Neo4j configuration: {0}")]
     Config(String),
@@ -105,12 +116,8 @@ pub struct Graph {
 /// The schedule for a statement that keeps failing with a transient error: up to 8 attempts, pausing
 /// 50 ms doubling to at most 3.2 s, with ±50% jitter so two deadlocked writers do not collide again in
 /// step (about 9 s over all attempts).
-pub(crate) const TRANSIENT_POLICY: RetryPolicy = RetryPolicy {
-    max_retries: 7,
-    base: Duration::from_millis(50),
-    cap: Duration::from_millis(3200),
-    jitter: Jitter::HALF_EITHER_WAY,
-};
+pub(crate) const TRANSIENT_POLICY: RetryPolicy =
+    RetryPolicy { max_retries: 7, base: Duration::from_millis(50), cap: Duration::from_millis(3200), jitter: Jitter::HALF_EITHER_WAY };
 
 /// Attempts of one statement that keeps failing with a transient error, before the error is returned.
 pub(crate) const TRANSIENT_ATTEMPTS: u32 = TRANSIENT_POLICY.attempts();
@@ -164,12 +171,7 @@ impl Graph {
 
     /// The server's version and edition.
     pub async fn server_info(&self) -> Result<ServerInfo, GraphError> {
-        let rows = self
-            .rows(
-                neo4rs::query(cypher::SERVER_INFO),
-                "server version",
-            )
-            .await?;
+        let rows = self.rows(neo4rs::query(cypher::SERVER_INFO), "server version").await?;
         let row = rows.first().ok_or_else(|| GraphError::Query {
             context: "server version".into(),
             message: "dbms.components() returned nothing".into(),
@@ -248,11 +250,7 @@ impl Graph {
 
 /// Runs `op` until it succeeds, fails with a non-transient error, or has failed [`TRANSIENT_ATTEMPTS`] times
 /// with a transient one, pausing `pause(attempt)` between attempts.
-async fn retry_transient<T, F, Fut>(
-    context: &str,
-    pause: fn(u32) -> Duration,
-    mut op: F,
-) -> Result<T, GraphError>
+async fn retry_transient<T, F, Fut>(context: &str, pause: fn(u32) -> Duration, mut op: F) -> Result<T, GraphError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, GraphError>>,
@@ -292,9 +290,7 @@ fn classify(config: &Neo4jConfig, context: &str, e: neo4rs::Error) -> GraphError
     let uri = config.uri.clone();
     match &e {
         neo4rs::Error::IOError { detail } => GraphError::Unreachable { uri, reason: detail.to_string() },
-        neo4rs::Error::ConnectionError | neo4rs::Error::ConnectionTimedOut => {
-            GraphError::Unreachable { uri, reason: e.to_string() }
-        }
+        neo4rs::Error::ConnectionError | neo4rs::Error::ConnectionTimedOut => GraphError::Unreachable { uri, reason: e.to_string() },
         neo4rs::Error::UnsupportedScheme(_) | neo4rs::Error::UrlParseError(_) | neo4rs::Error::InvalidDnsName(_) => {
             GraphError::Config(e.to_string())
         }
@@ -353,7 +349,11 @@ mod tests {
         let calls = AtomicU32::new(0);
         let r = retry_transient("t", no_pause, || async {
             let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
-            if n < 3 { Err(err(true)) } else { Ok(n) }
+            if n < 3 {
+                Err(err(true))
+            } else {
+                Ok(n)
+            }
         })
         .await;
         assert_eq!(r.unwrap(), 3);

@@ -14,7 +14,13 @@ pub struct RunId {
 }
 
 /// Records the start of run `id` (the owner of the account's sync lock).
-pub async fn start(graph: &Graph, id: &str, account_key: &str, account_name: &str, started: DateTime<FixedOffset>) -> Result<RunId, GraphError> {
+pub async fn start(
+    graph: &Graph,
+    id: &str,
+    account_key: &str,
+    account_name: &str,
+    started: DateTime<FixedOffset>,
+) -> Result<RunId, GraphError> {
     let id = id.to_string();
     let key = format!("sync_run:{account_key}:{id}");
     let params = vec![

@@ -39,13 +39,7 @@ pub async fn sweep(graph: &Graph, plan: &SweepPlan<'_>) -> Result<WriteCounts, G
     Ok(counts)
 }
 
-async fn loop_until_done(
-    graph: &Graph,
-    text: &str,
-    plan: &SweepPlan<'_>,
-    rel_type: Option<&str>,
-    what: &str,
-) -> Result<u64, GraphError> {
+async fn loop_until_done(graph: &Graph, text: &str, plan: &SweepPlan<'_>, rel_type: Option<&str>, what: &str) -> Result<u64, GraphError> {
     let mut total = 0u64;
     loop {
         let mut params = vec![
@@ -84,11 +78,8 @@ pub(crate) async fn purge(graph: &Graph, account_key: &str, before: DateTime<Fix
 async fn purge_loop(graph: &Graph, text: &str, account_key: &str, before: DateTime<FixedOffset>) -> Result<u64, GraphError> {
     let mut total = 0;
     loop {
-        let params = vec![
-            ("accountKey", BoltType::from(account_key)),
-            ("before", BoltType::from(before)),
-            ("limit", BoltType::from(SWEEP_BATCH)),
-        ];
+        let params =
+            vec![("accountKey", BoltType::from(account_key)), ("before", BoltType::from(before)), ("limit", BoltType::from(SWEEP_BATCH))];
         let n = graph.counts(query_with(text, params), "purge", &["purged"]).await?[0].max(0);
         total += n as u64;
         if n < SWEEP_BATCH {

@@ -235,7 +235,13 @@ impl GraphWriter {
     /// Starts one batch of one type with its generated statement, once a slot is free (and, for a
     /// relationship type, once no batch of the same type is in flight). A relationship row whose end node is missing is not written: the statement
     /// reports fewer rows than it was sent.
-    async fn submit(&mut self, type_name: &'static str, is_node: bool, rows: Vec<BoltType>, statement: impl FnOnce() -> String) -> Result<(), GraphError> {
+    async fn submit(
+        &mut self,
+        type_name: &'static str,
+        is_node: bool,
+        rows: Vec<BoltType>,
+        statement: impl FnOnce() -> String,
+    ) -> Result<(), GraphError> {
         if rows.is_empty() {
             return Ok(());
         }

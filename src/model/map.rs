@@ -530,11 +530,8 @@ pub fn rule(ctx: &Context, r: &Value, group_kind: impl Fn(&str) -> &'static Node
     finish_names(&mut n, name.clone(), name);
     let mut out = Records { nodes: vec![n], edges: vec![edge(ctx, &kinds::ACCOUNT_HAS_RULE, &ctx.account_key, id)] };
     for gid in group_ids {
-        let rel = if group_kind(&gid) == &kinds::APP_USER_GROUP {
-            &kinds::RULE_MANAGES_APP_USER_GROUP
-        } else {
-            &kinds::RULE_MANAGES_USER_GROUP
-        };
+        let rel =
+            if group_kind(&gid) == &kinds::APP_USER_GROUP { &kinds::RULE_MANAGES_APP_USER_GROUP } else { &kinds::RULE_MANAGES_USER_GROUP };
         out.edges.push(edge(ctx, rel, id, &gid));
     }
     Some(out)

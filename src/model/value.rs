@@ -108,10 +108,7 @@ mod tests {
         assert_eq!(json_to_prop(&json!(7)), Some(Prop::Int(7)));
         assert_eq!(json_to_prop(&json!(1.5)), Some(Prop::Float(1.5)));
         assert_eq!(json_to_prop(&json!(u64::MAX)), Some(Prop::Float(u64::MAX as f64)));
-        assert_eq!(
-            json_to_prop(&json!(["a", null, "b"])),
-            Some(Prop::List(vec![Prop::Str("a".into()), Prop::Str("b".into())]))
-        );
+        assert_eq!(json_to_prop(&json!(["a", null, "b"])), Some(Prop::List(vec![Prop::Str("a".into()), Prop::Str("b".into())])));
         assert_eq!(json_to_prop(&json!([1, 2.5])), Some(Prop::List(vec![Prop::Float(1.0), Prop::Float(2.5)])));
         assert_eq!(
             json_to_prop(&json!([1, "x", {"k": true}])),

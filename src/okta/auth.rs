@@ -78,11 +78,8 @@ struct TokenError {
 }
 
 fn sensitive_header(scheme: &str, token: &str) -> Result<HeaderValue, OktaError> {
-    let mut v = HeaderValue::from_str(&format!("{scheme} {token}")).map_err(|_| {
-        OktaError::Config(format!(
-            "the {scheme} token contains characters not allowed in a header"
-        ))
-    })?;
+    let mut v = HeaderValue::from_str(&format!("{scheme} {token}"))
+        .map_err(|_| OktaError::Config(format!("the {scheme} token contains characters not allowed in a header")))?;
     // Hyper and reqwest print sensitive values as "Sensitive" in Debug output.
     v.set_sensitive(true);
     Ok(v)
@@ -102,17 +99,9 @@ impl Auth {
         }
     }
 
-    pub(crate) async fn header(
-        &self,
-        http: &reqwest::Client,
-        policy: &RetryPolicy,
-        stats: &Stats,
-    ) -> Result<AuthHeader, OktaError> {
+    pub(crate) async fn header(&self, http: &reqwest::Client, policy: &RetryPolicy, stats: &Stats) -> Result<AuthHeader, OktaError> {
         match self {
-            Auth::Ssws(v) => Ok(AuthHeader {
-                value: v.clone(),
-                generation: None,
-            }),
+            Auth::Ssws(v) => Ok(AuthHeader { value: v.clone(), generation: None }),
             Auth::OAuth(o) => o.header(http, policy, stats).await,
         }
     }
@@ -151,15 +140,9 @@ impl OAuthState {
                     .into(),
             ));
         };
-        let token_url = org
-            .base
-            .join("oauth2/v1/token")
-            .map_err(|e| OktaError::Config(format!("cannot build the token URL: {e}")))?;
-        let scopes: Vec<&str> = if cfg.scopes.is_empty() {
-            DEFAULT_SCOPES.to_vec()
-        } else {
-            cfg.scopes.iter().map(String::as_str).collect()
-        };
+        let token_url = org.base.join("oauth2/v1/token").map_err(|e| OktaError::Config(format!("cannot build the token URL: {e}")))?;
+        let scopes: Vec<&str> =
+            if cfg.scopes.is_empty() { DEFAULT_SCOPES.to_vec() } else { cfg.scopes.iter().map(String::as_str).collect() };
         let state = OAuthState {
             client_id: cfg.client_id.clone(),
             key,
@@ -195,58 +178,30 @@ impl OAuthState {
         jsonwebtoken::encode(&header, &claims, &self.key)
     }
 
-    async fn header(
-        &self,
-        http: &reqwest::Client,
-        policy: &RetryPolicy,
-        stats: &Stats,
-    ) -> Result<AuthHeader, OktaError> {
+    async fn header(&self, http: &reqwest::Client, policy: &RetryPolicy, stats: &Stats) -> Result<AuthHeader, OktaError> {
         let mut cache = self.cache.lock().await;
         if let Some(c) = cache.as_ref() {
             if Instant::now() < c.renew_at {
-                return Ok(AuthHeader {
-                    value: c.header.clone(),
-                    generation: Some(c.generation),
-                });
+                return Ok(AuthHeader { value: c.header.clone(), generation: Some(c.generation) });
             }
         }
         let generation = cache.as_ref().map_or(0, |c| c.generation + 1);
         let (token, expires_in) = self.fetch(http, policy, stats).await?;
         let header = sensitive_header("Bearer", token.expose_secret())?;
         let renew_in = renew_after(expires_in);
-        *cache = Some(CachedToken {
-            header: header.clone(),
-            renew_at: Instant::now() + renew_in,
-            generation,
-        });
-        tracing::debug!(
-            expires_in_s = expires_in.as_secs(),
-            "obtained an OAuth access token"
-        );
-        Ok(AuthHeader {
-            value: header,
-            generation: Some(generation),
-        })
+        *cache = Some(CachedToken { header: header.clone(), renew_at: Instant::now() + renew_in, generation });
+        tracing::debug!(expires_in_s = expires_in.as_secs(), "obtained an OAuth access token");
+        Ok(AuthHeader { value: header, generation: Some(generation) })
     }
 
-    async fn fetch(
-        &self,
-        http: &reqwest::Client,
-        policy: &RetryPolicy,
-        stats: &Stats,
-    ) -> Result<(SecretString, Duration), OktaError> {
+    async fn fetch(&self, http: &reqwest::Client, policy: &RetryPolicy, stats: &Stats) -> Result<(SecretString, Duration), OktaError> {
         let mut retries = 0;
         loop {
-            let assertion = self.assertion().map_err(|e| {
-                OktaError::Config(format!("cannot sign the OAuth client assertion: {e}"))
-            })?;
+            let assertion = self.assertion().map_err(|e| OktaError::Config(format!("cannot sign the OAuth client assertion: {e}")))?;
             let form = [
                 ("grant_type", "client_credentials"),
                 ("scope", self.scope.as_str()),
-                (
-                    "client_assertion_type",
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
                 ("client_assertion", assertion.as_str()),
             ];
             stats.token_request();
@@ -257,15 +212,10 @@ impl OAuthState {
                     match resp.bytes().await {
                         Err(e) => Failure::Transport(super::client::transport_kind(&e)),
                         Ok(body) if status.is_success() => return parse_token(&body),
-                        Ok(_) if status.is_server_error() || status.as_u16() == 429 => {
-                            Failure::Status(status.as_u16())
-                        }
+                        Ok(_) if status.is_server_error() || status.as_u16() == 429 => Failure::Status(status.as_u16()),
                         Ok(body) => {
                             let err: TokenError =
-                                serde_json::from_slice(&body).unwrap_or(TokenError {
-                                    error: None,
-                                    error_description: None,
-                                });
+                                serde_json::from_slice(&body).unwrap_or(TokenError { error: None, error_description: None });
                             return Err(OktaError::OAuth {
                                 status: Some(status.as_u16()),
                                 error: err.error.unwrap_or_else(|| "token request refused".into()),
@@ -279,25 +229,15 @@ impl OAuthState {
             match retry_delay(failure, retries, policy, jitter) {
                 Some(d) => {
                     retries += 1;
-                    tracing::debug!(
-                        ?failure,
-                        delay_ms = d.as_millis() as u64,
-                        "retrying the OAuth token request"
-                    );
+                    tracing::debug!(?failure, delay_ms = d.as_millis() as u64, "retrying the OAuth token request");
                     tokio::time::sleep(d).await;
                 }
                 None => {
                     let (status, error) = match failure {
                         Failure::Status(s) => (Some(s), format!("token endpoint answered {s}")),
-                        Failure::Transport(k) => {
-                            (None, format!("token endpoint unreachable ({k})"))
-                        }
+                        Failure::Transport(k) => (None, format!("token endpoint unreachable ({k})")),
                     };
-                    return Err(OktaError::OAuth {
-                        status,
-                        error,
-                        description: None,
-                    });
+                    return Err(OktaError::OAuth { status, error, description: None });
                 }
             }
         }
@@ -325,9 +265,7 @@ fn parse_token(body: &[u8]) -> Result<(SecretString, Duration), OktaError> {
         if !tt.eq_ignore_ascii_case("bearer") {
             return Err(OktaError::OAuth {
                 status: Some(200),
-                error: format!(
-                    "unsupported token_type {tt:?} (only Bearer is supported; DPoP is not)"
-                ),
+                error: format!("unsupported token_type {tt:?} (only Bearer is supported; DPoP is not)"),
                 description: None,
             });
         }
@@ -360,10 +298,7 @@ mod tests {
 
     fn oauth(pem: &str) -> Result<Auth, OktaError> {
         let org = normalize_org_url("https://acme.okta.com").unwrap();
-        Auth::new(
-            &Credentials::OAuth(OAuthConfig::new("cid", pem.into())),
-            &org,
-        )
+        Auth::new(&Credentials::OAuth(OAuthConfig::new("cid", pem.into())), &org)
     }
 
     #[test]
@@ -382,11 +317,7 @@ mod tests {
 
     #[test]
     fn bad_keys_are_config_errors_without_the_key() {
-        for pem in [
-            "",
-            "not a key",
-            "-----BEGIN PRIVATE KEY-----\nAAAAsecretstuff\n-----END PRIVATE KEY-----\n",
-        ] {
+        for pem in ["", "not a key", "-----BEGIN PRIVATE KEY-----\nAAAAsecretstuff\n-----END PRIVATE KEY-----\n"] {
             let e = oauth(pem).unwrap_err();
             assert!(matches!(e, OktaError::Config(_)), "{e:?}");
             assert!(!e.to_string().contains("secretstuff"));
@@ -405,27 +336,15 @@ mod tests {
 
     #[test]
     fn tokens_are_renewed_five_minutes_early() {
-        assert_eq!(
-            renew_after(Duration::from_secs(3600)),
-            Duration::from_secs(3300)
-        );
-        assert_eq!(
-            renew_after(Duration::from_secs(601)),
-            Duration::from_secs(301)
-        );
-        assert_eq!(
-            renew_after(Duration::from_secs(300)),
-            Duration::from_secs(150)
-        );
+        assert_eq!(renew_after(Duration::from_secs(3600)), Duration::from_secs(3300));
+        assert_eq!(renew_after(Duration::from_secs(601)), Duration::from_secs(301));
+        assert_eq!(renew_after(Duration::from_secs(300)), Duration::from_secs(150));
         assert_eq!(renew_after(Duration::ZERO), Duration::ZERO);
     }
 
     #[test]
     fn token_response_parsing() {
-        let (t, d) = parse_token(
-            br#"{"token_type":"Bearer","expires_in":3600,"access_token":"abc","scope":"x"}"#,
-        )
-        .unwrap();
+        let (t, d) = parse_token(br#"{"token_type":"Bearer","expires_in":3600,"access_token":"abc","scope":"x"}"#).unwrap();
         assert_eq!(t.expose_secret(), "abc");
         assert_eq!(d, Duration::from_secs(3600));
         let e = parse_token(br#"{"token_type":"Bearer","access_token":7}"#).unwrap_err();

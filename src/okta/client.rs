@@ -18,9 +18,7 @@ use url::Url;
 use super::auth::Auth;
 use super::config::ClientConfig;
 use super::error::{redact_url, OktaError, TransportKind};
-use super::limits::{
-    bucket_for_path, now_epoch_ms, wait_after_429, Bucket, Limiter, RateLimitHeaders,
-};
+use super::limits::{bucket_for_path, now_epoch_ms, wait_after_429, Bucket, Limiter, RateLimitHeaders};
 use super::org_url::{normalize_org_url, OrgUrl};
 use super::page::{resolve_next, BodyPage, HeaderPaged, Page};
 use super::retry::{backoff, retry_delay, Failure, RetryPolicy};
@@ -85,10 +83,7 @@ impl OktaClient {
             return Err(OktaError::Config("max_in_flight must be at least 1".into()));
         }
         if !(config.rate_limit_share > 0.0 && config.rate_limit_share <= 1.0) {
-            return Err(OktaError::Config(format!(
-                "rate_limit_share must be in (0, 1], got {}",
-                config.rate_limit_share
-            )));
+            return Err(OktaError::Config(format!("rate_limit_share must be in (0, 1], got {}", config.rate_limit_share)));
         }
         if config.request_timeout.is_zero() {
             return Err(OktaError::Config("request_timeout must be positive".into()));
@@ -126,25 +121,17 @@ impl OktaClient {
     }
 
     /// GET one JSON document: a single object, or a non-paged array (factors, roles).
-    pub async fn get_json<T: DeserializeOwned>(
-        &self,
-        path_and_query: &str,
-    ) -> Result<T, OktaError> {
+    pub async fn get_json<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, OktaError> {
         let url = self.inner.url_for(path_and_query)?;
         self.inner.get::<T>(&url).await.map(|(v, _)| v)
     }
 
     /// Every item of a list paged with `Link: <...>; rel="next"` headers, across all pages.
-    pub fn list<T>(
-        &self,
-        path_and_query: &str,
-    ) -> impl Stream<Item = Result<T, OktaError>> + Send + 'static
+    pub fn list<T>(&self, path_and_query: &str) -> impl Stream<Item = Result<T, OktaError>> + Send + 'static
     where
         T: DeserializeOwned + Send + 'static,
     {
-        self.list_pages::<T>(path_and_query)
-            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
+        self.list_pages::<T>(path_and_query).map_ok(|page| stream::iter(page.into_iter().map(Ok))).try_flatten()
     }
 
     /// The same as [`OktaClient::list`], one page at a time.
@@ -152,10 +139,7 @@ impl OktaClient {
     /// Stops at the first page without a `next` link, and also at an empty page or a `next` link
     /// that points at the page itself: System Log polling queries always send `next`, even when
     /// caught up, and following it would never end.
-    pub fn list_pages<T>(
-        &self,
-        path_and_query: &str,
-    ) -> impl Stream<Item = Result<Vec<T>, OktaError>> + Send + 'static
+    pub fn list_pages<T>(&self, path_and_query: &str) -> impl Stream<Item = Result<Vec<T>, OktaError>> + Send + 'static
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -164,16 +148,11 @@ impl OktaClient {
 
     /// Every item of a list paged in the body: `{"value":[...],"_links":{"next":{"href":...}}}`
     /// (e.g. `/api/v1/iam/assignees/users`).
-    pub fn list_body_paged<T>(
-        &self,
-        path_and_query: &str,
-    ) -> impl Stream<Item = Result<T, OktaError>> + Send + 'static
+    pub fn list_body_paged<T>(&self, path_and_query: &str) -> impl Stream<Item = Result<T, OktaError>> + Send + 'static
     where
         T: DeserializeOwned + Send + 'static,
     {
-        self.pages::<BodyPage<T>>(path_and_query)
-            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-            .try_flatten()
+        self.pages::<BodyPage<T>>(path_and_query).map_ok(|page| stream::iter(page.into_iter().map(Ok))).try_flatten()
     }
 
     /// The page loop both paging styles share: fetch, split into items and `next`, follow.
@@ -210,13 +189,10 @@ impl Inner {
                 "request path must start with a single '/', e.g. /api/v1/users; got {path_and_query:?}"
             )));
         }
-        let url = self.org.base.join(path_and_query).map_err(|e| {
-            OktaError::Config(format!("invalid request path {path_and_query:?}: {e}"))
-        })?;
+        let url =
+            self.org.base.join(path_and_query).map_err(|e| OktaError::Config(format!("invalid request path {path_and_query:?}: {e}")))?;
         if url.origin() != self.org.base.origin() {
-            return Err(OktaError::Config(format!(
-                "request path {path_and_query:?} leaves the org"
-            )));
+            return Err(OktaError::Config(format!("request path {path_and_query:?} leaves the org")));
         }
         Ok(url)
     }
@@ -226,10 +202,7 @@ impl Inner {
     fn follow(&self, current: &Url, link: Option<&str>, page_empty: bool) -> Next {
         let Some(link) = link else { return Next::Done };
         match resolve_next(current, link) {
-            Err(link) => Next::Fail(OktaError::ForeignLink {
-                link: redact_str(&link),
-                org: self.org.base.to_string(),
-            }),
+            Err(link) => Next::Fail(OktaError::ForeignLink { link: redact_str(&link), org: self.org.base.to_string() }),
             Ok(next) if page_empty || &next == current => Next::Done,
             Ok(next) => Next::Url(next),
         }
@@ -249,14 +222,7 @@ impl Inner {
                 self.stats.retry(bucket);
             }
             first = false;
-            let outcome = self
-                .attempt::<T>(
-                    url,
-                    &shown,
-                    bucket,
-                    retry_for.as_ref().map(|id| (id.as_deref(), waits)),
-                )
-                .await;
+            let outcome = self.attempt::<T>(url, &shown, bucket, retry_for.as_ref().map(|id| (id.as_deref(), waits))).await;
             let (failure, err) = match outcome {
                 Outcome::Done(v, h) => return Ok((v, h)),
                 Outcome::Fail(e) => {
@@ -275,10 +241,7 @@ impl Inner {
                     self.stats.rate_limited(bucket);
                     if waits >= MAX_RATE_LIMIT_WAITS {
                         self.stats.error(bucket);
-                        return Err(OktaError::RateLimited {
-                            url: shown,
-                            attempts: waits,
-                        });
+                        return Err(OktaError::RateLimited { url: shown, attempts: waits });
                     }
                     let wait = match wait_after_429(&h, now_epoch_ms()) {
                         Some(w) => {
@@ -307,14 +270,9 @@ impl Inner {
                 None => {
                     self.stats.error(bucket);
                     return Err(match err {
-                        OktaError::Transport {
-                            url, kind, message, ..
-                        } => OktaError::Transport {
-                            url,
-                            kind,
-                            message,
-                            attempts: retries + 1,
-                        },
+                        OktaError::Transport { url, kind, message, .. } => {
+                            OktaError::Transport { url, kind, message, attempts: retries + 1 }
+                        }
                         other => other,
                     });
                 }
@@ -337,24 +295,12 @@ impl Inner {
         if waited >= Duration::from_millis(1) {
             self.stats.waited(bucket, waited);
         }
-        let _slot = self
-            .slots
-            .acquire()
-            .await
-            .expect("the in-flight semaphore is never closed");
-        let auth = match self
-            .auth
-            .header(&self.http, &self.policy, &self.stats)
-            .await
-        {
+        let _slot = self.slots.acquire().await.expect("the in-flight semaphore is never closed");
+        let auth = match self.auth.header(&self.http, &self.policy, &self.stats).await {
             Ok(a) => a,
             Err(e) => return Outcome::Fail(e),
         };
-        let mut req = self
-            .http
-            .get(url.clone())
-            .header(AUTHORIZATION, auth.value)
-            .header(ACCEPT, "application/json");
+        let mut req = self.http.get(url.clone()).header(AUTHORIZATION, auth.value).header(ACCEPT, "application/json");
         if let Some((retry_for, count)) = retry_of_429 {
             if let Some(id) = retry_for {
                 req = req.header("X-Okta-Retry-For", id);
@@ -368,10 +314,7 @@ impl Inner {
             Err(e) => {
                 let kind = transport_kind(&e);
                 tracing::debug!(method = "GET", path, bucket = %bucket, error = %kind, "request failed");
-                return Outcome::Retry(
-                    Failure::Transport(kind),
-                    self.transport_error(shown, kind, e),
-                );
+                return Outcome::Retry(Failure::Transport(kind), self.transport_error(shown, kind, e));
             }
         };
         let status = resp.status().as_u16();
@@ -394,10 +337,7 @@ impl Inner {
             Ok(b) => b,
             Err(e) => {
                 let kind = transport_kind(&e);
-                return Outcome::Retry(
-                    Failure::Transport(kind),
-                    self.transport_error(shown, kind, e),
-                );
+                return Outcome::Retry(Failure::Transport(kind), self.transport_error(shown, kind, e));
             }
         };
         if (200..300).contains(&status) {
@@ -405,12 +345,7 @@ impl Inner {
                 Ok(v) => Outcome::Done(v, headers),
                 Err(DecodeFailure::Truncated(message)) => Outcome::Retry(
                     Failure::Transport(TransportKind::TruncatedBody),
-                    OktaError::Transport {
-                        url: shown.to_owned(),
-                        kind: TransportKind::TruncatedBody,
-                        message,
-                        attempts: 1,
-                    },
+                    OktaError::Transport { url: shown.to_owned(), kind: TransportKind::TruncatedBody, message, attempts: 1 },
                 ),
                 Err(DecodeFailure::Shape(e)) => Outcome::Fail(e),
             };
@@ -427,12 +362,7 @@ impl Inner {
     }
 
     fn transport_error(&self, shown: &str, kind: TransportKind, e: reqwest::Error) -> OktaError {
-        OktaError::Transport {
-            url: shown.to_owned(),
-            kind,
-            message: error_chain(e),
-            attempts: 1,
-        }
+        OktaError::Transport { url: shown.to_owned(), kind, message: error_chain(e), attempts: 1 }
     }
 }
 
@@ -507,17 +437,13 @@ fn decode_exact<T: DeserializeOwned>(body: &[u8], shown: &str) -> Result<T, Deco
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
-            serde_json::error::Category::Data => DecodeFailure::Shape(OktaError::Decode {
-                url: shown.to_owned(),
-                path,
-                message: inner.to_string(),
-            }),
+            serde_json::error::Category::Data => {
+                DecodeFailure::Shape(OktaError::Decode { url: shown.to_owned(), path, message: inner.to_string() })
+            }
             _ => DecodeFailure::Truncated(format!("invalid JSON at `{path}`: {inner}")),
         }
     })?;
-    de.end().map_err(|e| {
-        DecodeFailure::Truncated(format!("trailing data after the JSON document: {e}"))
-    })?;
+    de.end().map_err(|e| DecodeFailure::Truncated(format!("trailing data after the JSON document: {e}")))?;
     Ok(value)
 }
 
@@ -549,9 +475,7 @@ fn error_chain(e: reqwest::Error) -> String {
 }
 
 fn redact_str(link: &str) -> String {
-    Url::parse(link)
-        .map(|u| redact_url(&u))
-        .unwrap_or_else(|_| "<unparsable link>".into())
+    Url::parse(link).map(|u| redact_url(&u)).unwrap_or_else(|_| "<unparsable link>".into())
 }
 
 #[cfg(test)]
@@ -560,20 +484,13 @@ mod tests {
     use crate::okta::{ClientConfig, Credentials};
 
     fn client() -> OktaClient {
-        OktaClient::new(ClientConfig::new(
-            "https://acme.okta.com",
-            Credentials::Ssws("t".into()),
-        ))
-        .unwrap()
+        OktaClient::new(ClientConfig::new("https://acme.okta.com", Credentials::Ssws("t".into()))).unwrap()
     }
 
     #[test]
     fn request_paths_stay_on_the_org() {
         let c = client();
-        assert_eq!(
-            c.inner.url_for("/api/v1/users?limit=2").unwrap().as_str(),
-            "https://acme.okta.com/api/v1/users?limit=2"
-        );
+        assert_eq!(c.inner.url_for("/api/v1/users?limit=2").unwrap().as_str(), "https://acme.okta.com/api/v1/users?limit=2");
         assert!(c.inner.url_for("api/v1/users").is_err());
         assert!(c.inner.url_for("//evil.example.com/x").is_err());
         assert!(c.inner.url_for("https://evil.example.com/x").is_err());
@@ -613,10 +530,7 @@ mod tests {
         struct U {
             id: String,
         }
-        match decode::<Vec<U>>(
-            br#"[{"id":"a"},{"id":5}]"#,
-            "https://acme.okta.com/api/v1/users",
-        ) {
+        match decode::<Vec<U>>(br#"[{"id":"a"},{"id":5}]"#, "https://acme.okta.com/api/v1/users") {
             Err(DecodeFailure::Shape(OktaError::Decode { path, url, .. })) => {
                 assert_eq!(path, "[1].id");
                 assert_eq!(url, "https://acme.okta.com/api/v1/users");

@@ -6,14 +6,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 /// The read scopes the collector needs.
-pub const DEFAULT_SCOPES: &[&str] = &[
-    "okta.users.read",
-    "okta.groups.read",
-    "okta.apps.read",
-    "okta.roles.read",
-    "okta.logs.read",
-    "okta.orgs.read",
-];
+pub const DEFAULT_SCOPES: &[&str] =
+    &["okta.users.read", "okta.groups.read", "okta.apps.read", "okta.roles.read", "okta.logs.read", "okta.orgs.read"];
 
 /// Default share of each Okta rate-limit bucket to use. Okta caps one token at 50 % of a bucket by
 /// default (okta-api.md §2), so asking for more only produces 429s.
@@ -117,10 +111,7 @@ mod tests {
     fn debug_redacts_secrets() {
         let c = ClientConfig::new("acme.okta.com", Credentials::Ssws("sekret-token-1".into()));
         let s = format!("{c:?}");
-        assert!(
-            !s.contains("sekret-token-1") && s.contains("REDACTED"),
-            "{s}"
-        );
+        assert!(!s.contains("sekret-token-1") && s.contains("REDACTED"), "{s}");
         let o = OAuthConfig::new("cid", "-----BEGIN PRIVATE KEY-----sekretkey".into());
         let c = ClientConfig::new("acme.okta.com", Credentials::OAuth(o));
         let s = format!("{c:?} {c:#?}");

@@ -10,91 +10,39 @@ use serde_json::Value;
 #[derive(Debug, thiserror::Error)]
 pub enum OktaError {
     /// 401: the token is invalid, expired or revoked (Okta `E0000011`).
-    #[error(
-        "Okta rejected the credentials (401{}) for {url}: {}",
-        code_suffix(error_code),
-        error_summary
-    )]
-    Unauthorized {
-        url: String,
-        error_code: Option<String>,
-        error_summary: String,
-        error_id: Option<String>,
-    },
+    #[error("Okta rejected the credentials (401{}) for {url}: {}", code_suffix(error_code), error_summary)]
+    Unauthorized { url: String, error_code: Option<String>, error_summary: String, error_id: Option<String> },
     /// 403: the token lacks the permission (Okta `E0000006`). Steps may degrade on this.
-    #[error(
-        "Okta denied permission (403{}) for {url}: {}",
-        code_suffix(error_code),
-        error_summary
-    )]
-    Forbidden {
-        url: String,
-        error_code: Option<String>,
-        error_summary: String,
-        error_id: Option<String>,
-    },
+    #[error("Okta denied permission (403{}) for {url}: {}", code_suffix(error_code), error_summary)]
+    Forbidden { url: String, error_code: Option<String>, error_summary: String, error_id: Option<String> },
     /// 404: the object does not exist (Okta `E0000007`), e.g. deleted mid-sync.
-    #[error(
-        "Okta object not found (404{}) at {url}: {}",
-        code_suffix(error_code),
-        error_summary
-    )]
-    NotFound {
-        url: String,
-        error_code: Option<String>,
-        error_summary: String,
-        error_id: Option<String>,
-    },
+    #[error("Okta object not found (404{}) at {url}: {}", code_suffix(error_code), error_summary)]
+    NotFound { url: String, error_code: Option<String>, error_summary: String, error_id: Option<String> },
     /// Still rate limited (429) after the client's budget of waits was spent.
     #[error("Okta rate limit still exceeded for {url} after {attempts} waits")]
     RateLimited { url: String, attempts: u32 },
     /// Any other non-success answer from Okta.
-    #[error(
-        "Okta API error {status}{} for {url}: {}",
-        code_suffix(error_code),
-        error_summary
-    )]
-    Api {
-        status: u16,
-        error_code: Option<String>,
-        error_summary: String,
-        error_id: Option<String>,
-        url: String,
-    },
+    #[error("Okta API error {status}{} for {url}: {}", code_suffix(error_code), error_summary)]
+    Api { status: u16, error_code: Option<String>, error_summary: String, error_id: Option<String>, url: String },
     /// The request did not complete: unreachable host, timeout, connection reset, cut-off body.
     #[error("request to {url} failed ({kind}) after {attempts} attempt(s): {message}")]
-    Transport {
-        url: String,
-        kind: TransportKind,
-        message: String,
-        attempts: u32,
-    },
+    Transport { url: String, kind: TransportKind, message: String, attempts: u32 },
     /// A response body did not have the expected shape.
     #[error("could not decode the response of {url} at `{path}`: {message}")]
-    Decode {
-        url: String,
-        path: String,
-        message: String,
-    },
+    Decode { url: String, path: String, message: String },
     /// Invalid configuration (org URL, private key, request path ...).
     #[error("invalid Okta client configuration: {0}")]
     Config(String),
     /// The OAuth token endpoint refused or failed to issue an access token.
     #[error("Okta OAuth token request failed{}: {error}{}", status.map(|s| format!(" ({s})")).unwrap_or_default(), description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
-    OAuth {
-        status: Option<u16>,
-        error: String,
-        description: Option<String>,
-    },
+    OAuth { status: Option<u16>, error: String, description: Option<String> },
     /// A `next` link pointed away from the org; following it would send the token elsewhere.
     #[error("refusing to follow a pagination link to another origin: {link} (org is {org})")]
     ForeignLink { link: String, org: String },
 }
 
 fn code_suffix(code: &Option<String>) -> String {
-    code.as_deref()
-        .map(|c| format!(", {c}"))
-        .unwrap_or_default()
+    code.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
 }
 
 /// What kind of transport failure happened; drives the retry decision.
@@ -137,10 +85,7 @@ impl OktaError {
 
     /// An authentication failure: 401 from the API or a failed OAuth token request.
     pub fn is_auth(&self) -> bool {
-        matches!(
-            self,
-            OktaError::Unauthorized { .. } | OktaError::OAuth { .. }
-        )
+        matches!(self, OktaError::Unauthorized { .. } | OktaError::OAuth { .. })
     }
 
     /// The Okta `errorCode` (e.g. `E0000007`), when the server sent one.
@@ -157,37 +102,14 @@ impl OktaError {
     /// Build the typed error for a non-success, non-429 status with its (possibly odd) body.
     pub(crate) fn from_status(status: u16, body: &[u8], url: String) -> OktaError {
         let parsed = parse_error_body(body);
-        let error_summary = parsed
-            .summary
-            .unwrap_or_else(|| fallback_summary(status, body));
+        let error_summary = parsed.summary.unwrap_or_else(|| fallback_summary(status, body));
         let error_code = parsed.code;
         let error_id = parsed.id;
         match status {
-            401 => OktaError::Unauthorized {
-                url,
-                error_code,
-                error_summary,
-                error_id,
-            },
-            403 => OktaError::Forbidden {
-                url,
-                error_code,
-                error_summary,
-                error_id,
-            },
-            404 => OktaError::NotFound {
-                url,
-                error_code,
-                error_summary,
-                error_id,
-            },
-            _ => OktaError::Api {
-                status,
-                error_code,
-                error_summary,
-                error_id,
-                url,
-            },
+            401 => OktaError::Unauthorized { url, error_code, error_summary, error_id },
+            403 => OktaError::Forbidden { url, error_code, error_summary, error_id },
+            404 => OktaError::NotFound { url, error_code, error_summary, error_id },
+            _ => OktaError::Api { status, error_code, error_summary, error_id, url },
         }
     }
 }
@@ -215,10 +137,7 @@ pub fn parse_error_body(body: &[u8]) -> ErrorBody {
         _ => None,
     };
     let cause_text = |v: &Value| match v {
-        Value::Object(o) => o
-            .get("errorSummary")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        Value::Object(o) => o.get("errorSummary").and_then(Value::as_str).map(str::to_owned),
         Value::String(s) => Some(s.clone()),
         _ => None,
     };
@@ -235,12 +154,7 @@ pub fn parse_error_body(body: &[u8]) -> ErrorBody {
             None => joined,
         });
     }
-    ErrorBody {
-        code: text("errorCode"),
-        summary,
-        id: text("errorId"),
-        causes,
-    }
+    ErrorBody { code: text("errorCode"), summary, id: text("errorId"), causes }
 }
 
 /// Summary for a body that is not an Okta envelope: the start of the text, or the status reason.
@@ -248,27 +162,14 @@ fn fallback_summary(status: u16, body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() || text.starts_with('{') || text.starts_with('<') {
-        return reqwest::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("unknown error")
-            .to_owned();
+        return reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("unknown error").to_owned();
     }
     text.chars().take(200).collect()
 }
 
 /// Query parameter names whose values are never shown in errors or logs.
-const SECRET_PARAMS: &[&str] = &[
-    "token",
-    "access_token",
-    "client_assertion",
-    "client_secret",
-    "password",
-    "secret",
-    "api_key",
-    "apikey",
-    "key",
-];
+const SECRET_PARAMS: &[&str] =
+    &["token", "access_token", "client_assertion", "client_secret", "password", "secret", "api_key", "apikey", "key"];
 
 /// The URL as safe to print: no userinfo, and values of secret-looking query parameters replaced.
 pub fn redact_url(url: &url::Url) -> String {
@@ -280,14 +181,7 @@ pub fn redact_url(url: &url::Url) -> String {
             .query_pairs()
             .map(|(k, v)| {
                 let secret = SECRET_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s));
-                (
-                    k.into_owned(),
-                    if secret {
-                        "REDACTED".to_owned()
-                    } else {
-                        v.into_owned()
-                    },
-                )
+                (k.into_owned(), if secret { "REDACTED".to_owned() } else { v.into_owned() })
             })
             .collect();
         u.query_pairs_mut().clear().extend_pairs(pairs);
@@ -304,23 +198,18 @@ mod tests {
         let body = br#"{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: x (User)","errorLink":"E0000007","errorId":"oaetx9g","errorCauses":[]}"#;
         let e = parse_error_body(body);
         assert_eq!(e.code.as_deref(), Some("E0000007"));
-        assert_eq!(
-            e.summary.as_deref(),
-            Some("Not found: Resource not found: x (User)")
-        );
+        assert_eq!(e.summary.as_deref(), Some("Not found: Resource not found: x (User)"));
         assert_eq!(e.id.as_deref(), Some("oaetx9g"));
         assert!(e.causes.is_empty());
     }
 
     #[test]
     fn error_causes_as_object_or_array_and_no_error_link() {
-        let obj = br#"{"errorCode":"E0000001","errorSummary":"Api validation failed","errorCauses":{"errorSummary":"login: already exists"}}"#;
+        let obj =
+            br#"{"errorCode":"E0000001","errorSummary":"Api validation failed","errorCauses":{"errorSummary":"login: already exists"}}"#;
         let e = parse_error_body(obj);
         assert_eq!(e.causes, vec!["login: already exists"]);
-        assert_eq!(
-            e.summary.as_deref(),
-            Some("Api validation failed (login: already exists)")
-        );
+        assert_eq!(e.summary.as_deref(), Some("Api validation failed (login: already exists)"));
 
         let arr = br#"{"errorCode":"E0000001","errorSummary":"bad","errorCauses":[{"errorSummary":"a"},{"errorSummary":"b"}]}"#;
         assert_eq!(parse_error_body(arr).causes, vec!["a", "b"]);
@@ -328,10 +217,7 @@ mod tests {
 
     #[test]
     fn non_json_and_empty_bodies() {
-        assert_eq!(
-            parse_error_body(b"<html>502 Bad Gateway</html>"),
-            ErrorBody::default()
-        );
+        assert_eq!(parse_error_body(b"<html>502 Bad Gateway</html>"), ErrorBody::default());
         assert_eq!(parse_error_body(b""), ErrorBody::default());
         assert_eq!(parse_error_body(b"[1,2]"), ErrorBody::default());
         let e = OktaError::from_status(502, b"<html>oops</html>", "u".into());
@@ -342,29 +228,18 @@ mod tests {
 
     #[test]
     fn typed_statuses() {
-        let e = OktaError::from_status(
-            403,
-            br#"{"errorCode":"E0000006","errorSummary":"You do not have permission"}"#,
-            "u".into(),
-        );
+        let e = OktaError::from_status(403, br#"{"errorCode":"E0000006","errorSummary":"You do not have permission"}"#, "u".into());
         assert!(e.is_forbidden() && !e.is_not_found() && !e.is_auth());
         assert_eq!(e.error_code(), Some("E0000006"));
         assert!(OktaError::from_status(404, b"", "u".into()).is_not_found());
         assert!(OktaError::from_status(401, b"", "u".into()).is_auth());
-        assert!(matches!(
-            OktaError::from_status(400, b"{}", "u".into()),
-            OktaError::Api { status: 400, .. }
-        ));
+        assert!(matches!(OktaError::from_status(400, b"{}", "u".into()), OktaError::Api { status: 400, .. }));
     }
 
     #[test]
     fn redacts_secret_query_params_and_userinfo() {
-        let u = url::Url::parse("https://me:pw@acme.okta.com/x?limit=2&access_token=abc&after=z")
-            .unwrap();
+        let u = url::Url::parse("https://me:pw@acme.okta.com/x?limit=2&access_token=abc&after=z").unwrap();
         let r = redact_url(&u);
-        assert_eq!(
-            r,
-            "https://acme.okta.com/x?limit=2&access_token=REDACTED&after=z"
-        );
+        assert_eq!(r, "https://acme.okta.com/x?limit=2&access_token=REDACTED&after=z");
     }
 }

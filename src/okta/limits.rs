@@ -29,13 +29,7 @@ pub enum Bucket {
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 5] = [
-        Bucket::Users,
-        Bucket::Groups,
-        Bucket::Apps,
-        Bucket::Logs,
-        Bucket::Other,
-    ];
+    pub const ALL: [Bucket; 5] = [Bucket::Users, Bucket::Groups, Bucket::Apps, Bucket::Logs, Bucket::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -115,9 +109,7 @@ impl RateLimitHeaders {
 
 /// RFC 1123 / RFC 2822 date to epoch milliseconds.
 pub(crate) fn parse_http_date_ms(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc2822(s.trim())
-        .ok()
-        .map(|d| d.timestamp_millis())
+    chrono::DateTime::parse_from_rfc2822(s.trim()).ok().map(|d| d.timestamp_millis())
 }
 
 /// Upper bound for any single computed wait; a reset far in the future is a bogus header.
@@ -191,11 +183,7 @@ impl State {
             self.blocked_until = None;
         }
         if !self.seen_response {
-            return if self.in_flight == 0 {
-                Decision::Go
-            } else {
-                Decision::WaitForResponse
-            };
+            return if self.in_flight == 0 { Decision::Go } else { Decision::WaitForResponse };
         }
         let Some(w) = self.window.as_mut() else {
             return Decision::Go;
@@ -221,16 +209,8 @@ impl State {
         let until = now + wait;
         self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
         if let Some(limit) = h.limit.filter(|&l| l > 0) {
-            let key = h
-                .sim_reset_ms
-                .or_else(|| h.reset.map(|r| r * 1000))
-                .unwrap_or(now_ms);
-            self.window = Some(Window {
-                limit,
-                remaining: 0,
-                reset_at: until,
-                key,
-            });
+            let key = h.sim_reset_ms.or_else(|| h.reset.map(|r| r * 1000)).unwrap_or(now_ms);
+            self.window = Some(Window { limit, remaining: 0, reset_at: until, key });
         }
     }
 
@@ -243,16 +223,8 @@ impl State {
             return; // concurrency 429: says nothing about the window
         }
         let wait = reset_wait(h, now_ms).unwrap_or(DEFAULT_WINDOW);
-        let key = h
-            .sim_reset_ms
-            .or_else(|| h.reset.map(|r| r * 1000))
-            .unwrap_or(now_ms + 60_000);
-        let fresh = Window {
-            limit,
-            remaining,
-            reset_at: now + wait,
-            key,
-        };
+        let key = h.sim_reset_ms.or_else(|| h.reset.map(|r| r * 1000)).unwrap_or(now_ms + 60_000);
+        let fresh = Window { limit, remaining, reset_at: now + wait, key };
         match self.window.as_mut() {
             Some(w) if key == w.key => {
                 w.remaining = w.remaining.min(remaining);
@@ -294,15 +266,8 @@ impl Drop for LimitPermit<'_> {
 
 impl Limiter {
     pub(crate) fn new(share: f64) -> Self {
-        let share = if share.is_finite() {
-            share.clamp(0.01, 1.0)
-        } else {
-            0.5
-        };
-        Limiter {
-            share,
-            buckets: Default::default(),
-        }
+        let share = if share.is_finite() { share.clamp(0.01, 1.0) } else { 0.5 };
+        Limiter { share, buckets: Default::default() }
     }
 
     /// Wait until the bucket admits one more request.
@@ -359,19 +324,13 @@ mod tests {
     #[test]
     fn buckets_by_path() {
         assert_eq!(bucket_for_path("/api/v1/apps"), Bucket::Apps);
-        assert_eq!(
-            bucket_for_path("/api/v1/apps/0oa1/users?limit=50"),
-            Bucket::Apps
-        );
+        assert_eq!(bucket_for_path("/api/v1/apps/0oa1/users?limit=50"), Bucket::Apps);
         assert_eq!(bucket_for_path("/api/v1/users?limit=200"), Bucket::Users);
         assert_eq!(bucket_for_path("/api/v1/users/00u1/factors"), Bucket::Users);
         assert_eq!(bucket_for_path("/api/v1/groups/rules"), Bucket::Groups);
         assert_eq!(bucket_for_path("/api/v1/logs?since=x"), Bucket::Logs);
         assert_eq!(bucket_for_path("/api/v1/org"), Bucket::Other);
-        assert_eq!(
-            bucket_for_path("/api/v1/iam/assignees/users"),
-            Bucket::Other
-        );
+        assert_eq!(bucket_for_path("/api/v1/iam/assignees/users"), Bucket::Other);
         assert_eq!(bucket_for_path("/oauth2/v1/token"), Bucket::Other);
         assert_eq!(bucket_for_path("/api/v1/usersx"), Bucket::Other);
         assert_eq!(bucket_for_path(""), Bucket::Other);
@@ -380,10 +339,7 @@ mod tests {
     fn headers(pairs: &[(&str, &str)]) -> RateLimitHeaders {
         let mut m = HeaderMap::new();
         for (k, v) in pairs {
-            m.append(
-                reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                v.parse().unwrap(),
-            );
+            m.append(reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
         }
         RateLimitHeaders::from_headers(&m)
     }
@@ -408,24 +364,14 @@ mod tests {
 
     #[test]
     fn wait_after_429_uses_reset_minus_date_plus_one_second() {
-        let h = headers(&[
-            ("X-Rate-Limit-Limit", "1"),
-            ("X-Rate-Limit-Reset", "1447534590"),
-            ("Date", "Sat, 14 Nov 2015 20:55:30 GMT"),
-        ]);
+        let h = headers(&[("X-Rate-Limit-Limit", "1"), ("X-Rate-Limit-Reset", "1447534590"), ("Date", "Sat, 14 Nov 2015 20:55:30 GMT")]);
         // Local clock is irrelevant when Date is present: 60 s + 1 s.
         assert_eq!(wait_after_429(&h, 0), Some(Duration::from_secs(61)));
         let h = headers(&[("X-Rate-Limit-Limit", "1"), ("X-Rate-Limit-Reset", "100")]);
-        assert_eq!(
-            wait_after_429(&h, 99_500),
-            Some(Duration::from_millis(1500))
-        );
+        assert_eq!(wait_after_429(&h, 99_500), Some(Duration::from_millis(1500)));
         // A reset in the past still waits the skew second, never negative.
         assert_eq!(wait_after_429(&h, 200_000), Some(Duration::ZERO));
-        assert_eq!(
-            wait_after_429(&headers(&[("X-Rate-Limit-Reset", "100")]), 100_000),
-            Some(Duration::from_secs(1))
-        );
+        assert_eq!(wait_after_429(&headers(&[("X-Rate-Limit-Reset", "100")]), 100_000), Some(Duration::from_secs(1)));
         // Far-future resets are capped.
         assert_eq!(wait_after_429(&h, -10_000_000), Some(MAX_RESET_WAIT));
     }
@@ -442,11 +388,7 @@ mod tests {
 
     #[test]
     fn concurrency_429_and_missing_headers_back_off() {
-        let h = headers(&[
-            ("X-Rate-Limit-Limit", "0"),
-            ("X-Rate-Limit-Remaining", "0"),
-            ("X-Rate-Limit-Reset", "1506461721"),
-        ]);
+        let h = headers(&[("X-Rate-Limit-Limit", "0"), ("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1506461721")]);
         assert!(h.is_concurrency_limit());
         assert_eq!(wait_after_429(&h, 0), None);
         assert_eq!(wait_after_429(&RateLimitHeaders::default(), 0), None);
@@ -461,12 +403,7 @@ mod tests {
         st.in_flight = 1;
         assert_eq!(st.decide(share, t0), Decision::WaitForResponse);
         // limit 10, share 0.5 → keep 5 in reserve; remaining 8 → 3 more may go.
-        let h = RateLimitHeaders {
-            limit: Some(10),
-            remaining: Some(8),
-            reset: Some(100),
-            ..Default::default()
-        };
+        let h = RateLimitHeaders { limit: Some(10), remaining: Some(8), reset: Some(100), ..Default::default() };
         st.observe(&h, t0, 99_000);
         st.in_flight = 0;
         for _ in 0..3 {
@@ -476,27 +413,13 @@ mod tests {
         let reset_at = t0 + Duration::from_millis(2000);
         assert_eq!(st.decide(share, t0), Decision::WaitUntil(reset_at));
         // A late, higher `remaining` of the same window does not raise our estimate.
-        st.observe(
-            &RateLimitHeaders {
-                remaining: Some(9),
-                ..h.clone()
-            },
-            t0,
-            99_000,
-        );
+        st.observe(&RateLimitHeaders { remaining: Some(9), ..h.clone() }, t0, 99_000);
         assert_eq!(st.decide(share, t0), Decision::WaitUntil(reset_at));
         // After the reset the window is assumed full again.
         st.in_flight = 0;
         assert_eq!(st.decide(share, reset_at), Decision::Go);
         // A stale answer from the old window is ignored.
-        st.observe(
-            &RateLimitHeaders {
-                remaining: Some(0),
-                ..h.clone()
-            },
-            reset_at,
-            101_000,
-        );
+        st.observe(&RateLimitHeaders { remaining: Some(0), ..h.clone() }, reset_at, 101_000);
         assert_eq!(st.decide(share, reset_at), Decision::Go);
     }
 
@@ -513,23 +436,9 @@ mod tests {
     fn a_429_overrides_an_optimistic_window() {
         let t0 = Instant::now();
         let mut st = State::default();
-        st.observe(
-            &RateLimitHeaders {
-                limit: Some(600),
-                remaining: Some(500),
-                reset: Some(160),
-                ..Default::default()
-            },
-            t0,
-            100_000,
-        );
-        let h429 = RateLimitHeaders {
-            limit: Some(600),
-            remaining: Some(0),
-            reset: Some(160),
-            sim_reset_ms: Some(100_300),
-            ..Default::default()
-        };
+        st.observe(&RateLimitHeaders { limit: Some(600), remaining: Some(500), reset: Some(160), ..Default::default() }, t0, 100_000);
+        let h429 =
+            RateLimitHeaders { limit: Some(600), remaining: Some(0), reset: Some(160), sim_reset_ms: Some(100_300), ..Default::default() };
         st.rate_limited(&h429, t0, 100_000, Duration::from_millis(350));
         let until = t0 + Duration::from_millis(350);
         assert_eq!(st.decide(0.5, t0), Decision::WaitUntil(until));
@@ -538,16 +447,10 @@ mod tests {
 
     #[test]
     fn blocked_bucket_waits() {
-        let mut st = State {
-            seen_response: true,
-            ..Default::default()
-        };
+        let mut st = State { seen_response: true, ..Default::default() };
         let t0 = Instant::now();
         st.blocked_until = Some(t0 + Duration::from_secs(1));
-        assert_eq!(
-            st.decide(0.5, t0),
-            Decision::WaitUntil(t0 + Duration::from_secs(1))
-        );
+        assert_eq!(st.decide(0.5, t0), Decision::WaitUntil(t0 + Duration::from_secs(1)));
         assert_eq!(st.decide(0.5, t0 + Duration::from_secs(1)), Decision::Go);
     }
 }

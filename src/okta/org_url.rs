@@ -31,11 +31,7 @@ pub(crate) fn normalize_org_url(input: &str) -> Result<OrgUrl, OktaError> {
     if trimmed.is_empty() {
         return Err(bad(input, "it is empty"));
     }
-    let with_scheme = if trimmed.contains("://") {
-        trimmed.to_owned()
-    } else {
-        format!("https://{trimmed}")
-    };
+    let with_scheme = if trimmed.contains("://") { trimmed.to_owned() } else { format!("https://{trimmed}") };
     let url = Url::parse(&with_scheme).map_err(|e| bad(input, &format!("{e}")))?;
 
     let host = match url.host() {
@@ -51,22 +47,14 @@ pub(crate) fn normalize_org_url(input: &str) -> Result<OrgUrl, OktaError> {
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
-        "http" => {
-            return Err(bad(
-                input,
-                "plain http is only allowed for loopback hosts (127.0.0.0/8, ::1, localhost); use https",
-            ))
-        }
+        "http" => return Err(bad(input, "plain http is only allowed for loopback hosts (127.0.0.0/8, ::1, localhost); use https")),
         other => return Err(bad(input, &format!("unsupported scheme {other:?}; use https"))),
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad(input, "it must not contain a user name or password"));
     }
     if url.path() != "/" && !url.path().is_empty() {
-        return Err(bad(
-            input,
-            "it must not have a path; give only the org host, e.g. https://acme.okta.com",
-        ));
+        return Err(bad(input, "it must not have a path; give only the org host, e.g. https://acme.okta.com"));
     }
     if url.query().is_some() {
         return Err(bad(input, "it must not have a query string"));
@@ -87,13 +75,8 @@ pub(crate) fn normalize_org_url(input: &str) -> Result<OrgUrl, OktaError> {
         Some(p) => format!("{host_str}:{p}"),
         None => host_str,
     };
-    let base = Url::parse(&format!("{}://{}/", url.scheme(), host_port))
-        .map_err(|e| bad(input, &format!("{e}")))?;
-    Ok(OrgUrl {
-        base,
-        host: host_port,
-        subdomain,
-    })
+    let base = Url::parse(&format!("{}://{}/", url.scheme(), host_port)).map_err(|e| bad(input, &format!("{e}")))?;
+    Ok(OrgUrl { base, host: host_port, subdomain })
 }
 
 /// DNS host name rules (LDH labels); the url crate accepts far more than DNS does.
@@ -107,22 +90,13 @@ fn validate_domain(d: &str) -> Result<(), String> {
             return Err(format!("invalid host name {d:?}: empty label"));
         }
         if label.len() > 63 {
-            return Err(format!(
-                "invalid host name {d:?}: label longer than 63 characters"
-            ));
+            return Err(format!("invalid host name {d:?}: label longer than 63 characters"));
         }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(format!(
-                "invalid host name {d:?}: only letters, digits, '-' and '.' are allowed"
-            ));
+        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(format!("invalid host name {d:?}: only letters, digits, '-' and '.' are allowed"));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!(
-                "invalid host name {d:?}: a label starts or ends with '-'"
-            ));
+            return Err(format!("invalid host name {d:?}: a label starts or ends with '-'"));
         }
     }
     Ok(())
@@ -145,12 +119,7 @@ mod tests {
 
     #[test]
     fn accepts_common_forms() {
-        for s in [
-            "acme.okta.com",
-            "https://acme.okta.com",
-            "https://acme.okta.com/",
-            "  HTTPS://ACME.okta.com/ ",
-        ] {
+        for s in ["acme.okta.com", "https://acme.okta.com", "https://acme.okta.com/", "  HTTPS://ACME.okta.com/ "] {
             let u = ok(s);
             assert_eq!(u.base.as_str(), "https://acme.okta.com/");
             assert_eq!(u.host, "acme.okta.com");

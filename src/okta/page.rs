@@ -44,10 +44,7 @@ pub(crate) fn parse_link_header<'a>(values: impl IntoIterator<Item = &'a str>) -
 
 /// The `next` URL among parsed links, if any.
 pub(crate) fn next_link(links: &[Link]) -> Option<&str> {
-    links
-        .iter()
-        .find(|l| l.rels.iter().any(|r| r == "next"))
-        .map(|l| l.url.as_str())
+    links.iter().find(|l| l.rels.iter().any(|r| r == "next")).map(|l| l.url.as_str())
 }
 
 fn param_end(s: &str) -> usize {
@@ -144,10 +141,7 @@ mod tests {
             r#"<https://acme.okta.com/api/v1/logs?limit=20&after=1627500044869_1>; rel="next""#,
         ]);
         assert_eq!(links.len(), 2);
-        assert_eq!(
-            next_link(&links),
-            Some("https://acme.okta.com/api/v1/logs?limit=20&after=1627500044869_1")
-        );
+        assert_eq!(next_link(&links), Some("https://acme.okta.com/api/v1/logs?limit=20&after=1627500044869_1"));
     }
 
     #[test]
@@ -155,14 +149,8 @@ mod tests {
         let h = r#"<https://dev.okta.com/api/v1/logs?since=2022&filter=a,b+eq+"x,y">; rel="self", <https://dev.okta.com/api/v1/logs?filter=a,b&after=1658862453660_1>; rel="next""#;
         let links = parse_link_header([h]);
         assert_eq!(links.len(), 2, "{links:?}");
-        assert_eq!(
-            links[0].url,
-            r#"https://dev.okta.com/api/v1/logs?since=2022&filter=a,b+eq+"x,y""#
-        );
-        assert_eq!(
-            next_link(&links),
-            Some("https://dev.okta.com/api/v1/logs?filter=a,b&after=1658862453660_1")
-        );
+        assert_eq!(links[0].url, r#"https://dev.okta.com/api/v1/logs?since=2022&filter=a,b+eq+"x,y""#);
+        assert_eq!(next_link(&links), Some("https://dev.okta.com/api/v1/logs?filter=a,b&after=1658862453660_1"));
     }
 
     #[test]
@@ -177,10 +165,7 @@ mod tests {
 
     #[test]
     fn no_next_and_garbage() {
-        assert_eq!(
-            next_link(&parse_link_header([r#"<https://a/x>; rel="self""#])),
-            None
-        );
+        assert_eq!(next_link(&parse_link_header([r#"<https://a/x>; rel="self""#])), None);
         assert!(parse_link_header(["", "garbage", "<unterminated; rel=next"]).is_empty());
         assert!(parse_link_header(Vec::<&str>::new()).is_empty());
     }
@@ -189,17 +174,10 @@ mod tests {
     fn next_must_stay_on_origin() {
         let cur = Url::parse("https://acme.okta.com/api/v1/users?limit=2").unwrap();
         assert_eq!(
-            resolve_next(&cur, "https://acme.okta.com/api/v1/users?after=x")
-                .unwrap()
-                .as_str(),
+            resolve_next(&cur, "https://acme.okta.com/api/v1/users?after=x").unwrap().as_str(),
             "https://acme.okta.com/api/v1/users?after=x"
         );
-        assert_eq!(
-            resolve_next(&cur, "/api/v1/users?after=y")
-                .unwrap()
-                .as_str(),
-            "https://acme.okta.com/api/v1/users?after=y"
-        );
+        assert_eq!(resolve_next(&cur, "/api/v1/users?after=y").unwrap().as_str(), "https://acme.okta.com/api/v1/users?after=y");
         assert!(resolve_next(&cur, "https://evil.example.com/api/v1/users").is_err());
         assert!(resolve_next(&cur, "http://acme.okta.com/api/v1/users").is_err());
         assert!(resolve_next(&cur, "https://acme.okta.com:8443/api/v1/users").is_err());

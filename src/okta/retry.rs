@@ -20,36 +20,23 @@ pub(crate) enum Failure {
 pub(crate) use crate::retry::{backoff, Jitter, RetryPolicy};
 
 /// Okta's schedule for 5xx and transport failures: 200 ms doubling to 10 s, equal jitter, 6 retries.
-pub(crate) const POLICY: RetryPolicy = RetryPolicy {
-    max_retries: 6,
-    base: Duration::from_millis(200),
-    cap: Duration::from_secs(10),
-    jitter: Jitter::EQUAL,
-};
+pub(crate) const POLICY: RetryPolicy =
+    RetryPolicy { max_retries: 6, base: Duration::from_millis(200), cap: Duration::from_secs(10), jitter: Jitter::EQUAL };
 
 /// Whether a failure is worth retrying at all, regardless of budget.
 pub(crate) fn is_retryable(failure: Failure) -> bool {
     match failure {
         // 429 is retryable too, but the caller routes it to the rate-limit wait first.
         Failure::Status(s) => s >= 500 || s == 429 || s == 408,
-        Failure::Transport(kind) => matches!(
-            kind,
-            TransportKind::Timeout
-                | TransportKind::Connect
-                | TransportKind::Interrupted
-                | TransportKind::TruncatedBody
-        ),
+        Failure::Transport(kind) => {
+            matches!(kind, TransportKind::Timeout | TransportKind::Connect | TransportKind::Interrupted | TransportKind::TruncatedBody)
+        }
     }
 }
 
 /// Decide whether to retry after the `retries_done`-th retry (0 for the first failure) and how long
 /// to wait first. `jitter` is a number in `[0, 1)`, drawn by the caller, so this stays pure.
-pub(crate) fn retry_delay(
-    failure: Failure,
-    retries_done: u32,
-    policy: &RetryPolicy,
-    jitter: f64,
-) -> Option<Duration> {
+pub(crate) fn retry_delay(failure: Failure, retries_done: u32, policy: &RetryPolicy, jitter: f64) -> Option<Duration> {
     if !is_retryable(failure) {
         return None;
     }
@@ -60,12 +47,8 @@ pub(crate) fn retry_delay(
 mod tests {
     use super::*;
 
-    const P: RetryPolicy = RetryPolicy {
-        max_retries: 6,
-        base: Duration::from_millis(200),
-        cap: Duration::from_secs(10),
-        jitter: Jitter::EQUAL,
-    };
+    const P: RetryPolicy =
+        RetryPolicy { max_retries: 6, base: Duration::from_millis(200), cap: Duration::from_secs(10), jitter: Jitter::EQUAL };
 
     #[test]
     fn retries_server_errors_and_transport_failures() {
@@ -89,10 +72,7 @@ mod tests {
         for s in [400, 401, 403, 404, 405, 409] {
             assert_eq!(retry_delay(Failure::Status(s), 0, &P, 0.5), None, "{s}");
         }
-        assert_eq!(
-            retry_delay(Failure::Transport(TransportKind::Other), 0, &P, 0.5),
-            None
-        );
+        assert_eq!(retry_delay(Failure::Transport(TransportKind::Other), 0, &P, 0.5), None);
     }
 
     #[test]
@@ -100,10 +80,7 @@ mod tests {
         let f = Failure::Status(503);
         assert!(retry_delay(f, 5, &P, 0.0).is_some());
         assert_eq!(retry_delay(f, 6, &P, 0.0), None);
-        let none = RetryPolicy {
-            max_retries: 0,
-            ..P
-        };
+        let none = RetryPolicy { max_retries: 0, ..P };
         assert_eq!(retry_delay(f, 0, &none, 0.0), None);
     }
 

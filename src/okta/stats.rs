@@ -35,16 +35,14 @@ pub struct ClientStats {
 impl ClientStats {
     /// The counters of all buckets added up.
     pub fn total(&self) -> BucketStats {
-        self.buckets
-            .values()
-            .fold(BucketStats::default(), |mut t, b| {
-                t.requests += b.requests;
-                t.rate_limited += b.rate_limited;
-                t.retries += b.retries;
-                t.rate_limit_wait_ms += b.rate_limit_wait_ms;
-                t.errors += b.errors;
-                t
-            })
+        self.buckets.values().fold(BucketStats::default(), |mut t, b| {
+            t.requests += b.requests;
+            t.rate_limited += b.rate_limited;
+            t.retries += b.retries;
+            t.rate_limit_wait_ms += b.rate_limit_wait_ms;
+            t.errors += b.errors;
+            t
+        })
     }
 
     pub fn bucket(&self, bucket: Bucket) -> BucketStats {
@@ -107,9 +105,6 @@ impl Stats {
                 )
             })
             .collect();
-        ClientStats {
-            buckets,
-            token_requests: self.token_requests.load(Relaxed),
-        }
+        ClientStats { buckets, token_requests: self.token_requests.load(Relaxed) }
     }
 }

@@ -110,9 +110,9 @@ pub(crate) fn enabled_steps(names: Option<&[String]>) -> Result<BTreeSet<StepId>
         Some(names) => names
             .iter()
             .map(|n| {
-                collect::step_by_name(n).map(|s| s.id).ok_or_else(|| {
-                    SyncError::Config(format!("unknown step '{n}' (valid: {})", collect::step_names().join(", ")))
-                })
+                collect::step_by_name(n)
+                    .map(|s| s.id)
+                    .ok_or_else(|| SyncError::Config(format!("unknown step '{n}' (valid: {})", collect::step_names().join(", "))))
             })
             .collect(),
     }
@@ -249,8 +249,7 @@ async fn sync_locked(
         warnings.push("lost the account's sync lock to another process (this run stopped renewing it in time); nothing was swept".into());
     }
     if write_error.is_none() && !interrupted && still_held {
-        let complete: Vec<&collect::StepDef> =
-            STEPS.iter().filter(|s| result.outcomes.get(&s.id).is_some_and(|o| o.complete)).collect();
+        let complete: Vec<&collect::StepDef> = STEPS.iter().filter(|s| result.outcomes.get(&s.id).is_some_and(|o| o.complete)).collect();
         let seen_since = seen_since(graph, &ctx.account_key, &run, held).await;
         let plan = SweepPlan {
             account_key: &ctx.account_key,
@@ -340,7 +339,13 @@ async fn forward_cancel(mut cancel: watch::Receiver<bool>, stop: Arc<watch::Send
 /// Renews the lock every quarter of its time to live until aborted. When the lock turns out to be taken
 /// over (this process stalled past its expiry), collection stops and the run sweeps nothing. A failed
 /// renewal (Neo4j briefly away) is retried at the next beat: the lock survives three missed beats.
-async fn heartbeat(graph: Graph, held: HeldLock, run_key: String, stop: Arc<watch::Sender<bool>>, lost: Arc<std::sync::atomic::AtomicBool>) {
+async fn heartbeat(
+    graph: Graph,
+    held: HeldLock,
+    run_key: String,
+    stop: Arc<watch::Sender<bool>>,
+    lost: Arc<std::sync::atomic::AtomicBool>,
+) {
     let every = held.ttl / 4;
     loop {
         tokio::time::sleep(every).await;

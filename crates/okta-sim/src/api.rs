@@ -56,11 +56,7 @@ impl Ctx<'_> {
         self.params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
     }
     fn expands(&self) -> HashSet<String> {
-        self.params
-            .iter()
-            .filter(|(n, _)| n == "expand")
-            .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
-            .collect()
+        self.params.iter().filter(|(n, _)| n == "expand").flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string())).collect()
     }
     fn limit(&self, default: usize, max: usize) -> Result<usize, ApiErr> {
         match self.param("limit") {
@@ -146,9 +142,7 @@ fn page<'a, T>(
 fn parse_filter(s: Option<&str>, code: &'static str, what: &str) -> Result<Option<Expr>, ApiErr> {
     match s {
         None | Some("") => Ok(None),
-        Some(s) => filter::parse(s)
-            .map(Some)
-            .map_err(|e| ApiErr::new(400, code, format!("Invalid {what}: {e}"))),
+        Some(s) => filter::parse(s).map(Some).map_err(|e| ApiErr::new(400, code, format!("Invalid {what}: {e}"))),
     }
 }
 
@@ -236,23 +230,13 @@ pub(crate) fn route(c: &Ctx) -> R {
         }
         ["users", id, "factors"] => {
             let u = find_user(c, id)?;
-            let list: Vec<Value> = c
-                .org
-                .factors
-                .get(&u.id)
-                .map(|fs| fs.iter().map(|f| factor_json(f, &u.id, c)).collect())
-                .unwrap_or_default();
+            let list: Vec<Value> =
+                c.org.factors.get(&u.id).map(|fs| fs.iter().map(|f| factor_json(f, &u.id, c)).collect()).unwrap_or_default();
             Ok(ApiOk { body: Value::Array(list), link: None })
         }
         ["users", id, "roles"] => {
             let u = find_user(c, id)?;
-            let groups: HashSet<&str> = c
-                .org
-                .group_members
-                .iter()
-                .filter(|(_, m)| m.contains(&u.id))
-                .map(|(g, _)| g.as_str())
-                .collect();
+            let groups: HashSet<&str> = c.org.group_members.iter().filter(|(_, m)| m.contains(&u.id)).map(|(g, _)| g.as_str()).collect();
             let list: Vec<Value> = c
                 .org
                 .roles
@@ -313,13 +297,8 @@ pub(crate) fn route(c: &Ctx) -> R {
         }
         ["groups", id, "roles"] => {
             let g = find_group(c, id)?;
-            let list: Vec<Value> = c
-                .org
-                .roles
-                .iter()
-                .filter(|r| r.assignment_type == "GROUP" && r.assignee == g.id)
-                .map(|r| role_json(r, c))
-                .collect();
+            let list: Vec<Value> =
+                c.org.roles.iter().filter(|r| r.assignment_type == "GROUP" && r.assignee == g.id).map(|r| role_json(r, c)).collect();
             Ok(ApiOk { body: Value::Array(list), link: None })
         }
         ["apps"] => list_apps(c),
@@ -396,11 +375,8 @@ pub(crate) fn route(c: &Ctx) -> R {
             let mut v = c.org.okta_support.clone();
             let enabled = v.get("support").and_then(Value::as_str) == Some("ENABLED");
             let post = |p: &str| json!({"href": format!("{}/api/v1/org/privacy/oktaSupport/{p}", c.base), "hints": {"allow": ["POST"]}});
-            v["_links"] = if enabled {
-                json!({"extend": post("extend"), "revoke": post("revoke")})
-            } else {
-                json!({"grant": post("grant")})
-            };
+            v["_links"] =
+                if enabled { json!({"extend": post("extend"), "revoke": post("revoke")}) } else { json!({"grant": post("grant")}) };
             Ok(ApiOk { body: v, link: None })
         }
         _ => not_found(),
@@ -504,9 +480,8 @@ fn list_groups(c: &Ctx) -> R {
     let body: Vec<Value> = list
         .into_iter()
         .map(|g| {
-            let stats = want_stats.then(|| {
-                stats_json(c, g, apps_count.get(g.id.as_str()).copied().unwrap_or(0), admin.contains(g.id.as_str()))
-            });
+            let stats =
+                want_stats.then(|| stats_json(c, g, apps_count.get(g.id.as_str()).copied().unwrap_or(0), admin.contains(g.id.as_str())));
             let app = if want_app {
                 g.source.as_ref().and_then(|s| c.org.apps.get(&s.id)).map(|a| {
                     json!({"id": a.id, "name": a.name, "label": a.label, "signOnMode": a.sign_on_mode,
@@ -525,9 +500,8 @@ fn list_rules(c: &Ctx) -> R {
     let limit = c.limit(50, 200)?;
     let search = c.param("search").map(str::to_lowercase);
     let with_map = c.expands().contains("groupIdToGroupNameMap");
-    let (list, next) = page(&c.org.group_rules, c.param("after"), limit, |r| {
-        search.as_ref().is_none_or(|s| r.name.to_lowercase().contains(s.as_str()))
-    });
+    let (list, next) =
+        page(&c.org.group_rules, c.param("after"), limit, |r| search.as_ref().is_none_or(|s| r.name.to_lowercase().contains(s.as_str())));
     let body: Vec<Value> = list
         .into_iter()
         .map(|r| {
@@ -564,12 +538,12 @@ fn list_apps(c: &Ctx) -> R {
             Some(e) => {
                 let v = serde_json::to_value(a).unwrap_or(Value::Null);
                 e.eval(&|attr| match attr {
-                    "user.id" => Some(Value::Array(
-                        c.org.app_users.get(&a.id).map(|m| m.keys().map(|k| json!(k)).collect()).unwrap_or_default(),
-                    )),
-                    "group.id" => Some(Value::Array(
-                        c.org.app_groups.get(&a.id).map(|m| m.keys().map(|k| json!(k)).collect()).unwrap_or_default(),
-                    )),
+                    "user.id" => {
+                        Some(Value::Array(c.org.app_users.get(&a.id).map(|m| m.keys().map(|k| json!(k)).collect()).unwrap_or_default()))
+                    }
+                    "group.id" => {
+                        Some(Value::Array(c.org.app_groups.get(&a.id).map(|m| m.keys().map(|k| json!(k)).collect()).unwrap_or_default()))
+                    }
                     other => filter::lookup(&v, other),
                 })
             }
@@ -582,13 +556,8 @@ fn list_apps(c: &Ctx) -> R {
 
 fn assignees(c: &Ctx) -> R {
     let limit = c.limit(100, 100)?;
-    let ids: BTreeSet<&String> = c
-        .org
-        .roles
-        .iter()
-        .filter(|r| r.assignment_type == "USER" && c.org.users.contains_key(&r.assignee))
-        .map(|r| &r.assignee)
-        .collect();
+    let ids: BTreeSet<&String> =
+        c.org.roles.iter().filter(|r| r.assignment_type == "USER" && c.org.users.contains_key(&r.assignee)).map(|r| &r.assignee).collect();
     let mut keys: Vec<&String> = match c.param("after") {
         Some(a) => ids.iter().filter(|k| k.as_str() > a).copied().take(limit + 1).collect(),
         None => ids.iter().copied().take(limit + 1).collect(),
@@ -633,9 +602,9 @@ fn logs(c: &Ctx) -> R {
     let parse_time = |name: &str| -> Result<Option<DateTime<Utc>>, ApiErr> {
         match c.param(name) {
             None | Some("") => Ok(None),
-            Some(s) => parse_ts(s)
-                .map(Some)
-                .ok_or_else(|| ApiErr::new(400, "E0000053", format!("Invalid value for '{name}' parameter: {s}"))),
+            Some(s) => {
+                parse_ts(s).map(Some).ok_or_else(|| ApiErr::new(400, "E0000053", format!("Invalid value for '{name}' parameter: {s}")))
+            }
         }
     };
     let since = parse_time("since")?;

@@ -29,29 +29,131 @@ fn okta_id(rng: &mut impl Rng, prefix: &str) -> String {
 }
 
 const FIRST: &[&str] = &[
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Wei", "Priya", "Ahmed",
-    "Fatima", "Hiroshi", "Yuki", "Olga", "Ivan", "Lucía", "Mateo", "Chloé", "Lars", "Ingrid", "Kwame", "Amara", "Noah",
-    "Emma", "Liam", "Olivia", "Aarav", "Sofia", "Diego", "Zoe", "Ethan", "Maya", "Omar", "Leila", "Kai", "Nina", "Raj",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Wei",
+    "Priya",
+    "Ahmed",
+    "Fatima",
+    "Hiroshi",
+    "Yuki",
+    "Olga",
+    "Ivan",
+    "Lucía",
+    "Mateo",
+    "Chloé",
+    "Lars",
+    "Ingrid",
+    "Kwame",
+    "Amara",
+    "Noah",
+    "Emma",
+    "Liam",
+    "Olivia",
+    "Aarav",
+    "Sofia",
+    "Diego",
+    "Zoe",
+    "Ethan",
+    "Maya",
+    "Omar",
+    "Leila",
+    "Kai",
+    "Nina",
+    "Raj",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez",
-    "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez",
-    "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Chen", "Wang", "Kumar", "Singh",
-    "Tanaka", "Sato", "Ivanova", "Müller", "Schmidt", "O'Brien", "Nguyen", "Kim", "Park", "Okafor", "Mensah", "Haddad",
-    "Rossi", "Dubois", "Jansen", "Novak",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Chen",
+    "Wang",
+    "Kumar",
+    "Singh",
+    "Tanaka",
+    "Sato",
+    "Ivanova",
+    "Müller",
+    "Schmidt",
+    "O'Brien",
+    "Nguyen",
+    "Kim",
+    "Park",
+    "Okafor",
+    "Mensah",
+    "Haddad",
+    "Rossi",
+    "Dubois",
+    "Jansen",
+    "Novak",
 ];
-const DEPTS: &[&str] = &[
-    "Engineering", "Sales", "Marketing", "Finance", "Human Resources", "Legal", "Support", "IT", "Operations", "Product",
-];
-const TITLES: &[&str] = &[
-    "Engineer", "Senior Engineer", "Manager", "Director", "Analyst", "Specialist", "Coordinator", "Vice President",
-    "Associate", "Lead",
-];
+const DEPTS: &[&str] =
+    &["Engineering", "Sales", "Marketing", "Finance", "Human Resources", "Legal", "Support", "IT", "Operations", "Product"];
+const TITLES: &[&str] =
+    &["Engineer", "Senior Engineer", "Manager", "Director", "Analyst", "Specialist", "Coordinator", "Vice President", "Associate", "Lead"];
 const SKILLS: &[&str] = &["rust", "go", "python", "sql", "negotiation", "excel", "kubernetes", "design", "writing"];
 const TEAMS: &[&str] = &[
-    "Platform", "Payments", "EMEA", "APAC", "Americas", "Oncall", "Security", "Data", "Interns", "Leadership", "Admins",
-    "VPN Users", "Contractors", "Release", "Mobile", "Web",
+    "Platform",
+    "Payments",
+    "EMEA",
+    "APAC",
+    "Americas",
+    "Oncall",
+    "Security",
+    "Data",
+    "Interns",
+    "Leadership",
+    "Admins",
+    "VPN Users",
+    "Contractors",
+    "Release",
+    "Mobile",
+    "Web",
 ];
 
 fn ago(anchor: DateTime<Utc>, rng: &mut impl Rng, min_days: i64, max_days: i64) -> DateTime<Utc> {
@@ -135,7 +237,9 @@ fn app_settings(t: &AppTemplate, rng: &mut impl Rng, idx: usize) -> Value {
         "bookmark" => json!({"requestIntegration": false, "url": "https://benefits.example.com/"}),
         "salesforce" => json!({"instanceType": "PRODUCTION", "integrationType": "STANDARD", "loginUrl": "https://acme.my.salesforce.com"}),
         "zendesk" => json!({"companySubdomain": "acme"}),
-        "template_swa" => json!({"buttonField": "btn-login", "passwordField": "#password", "usernameField": "#username", "url": "https://wiki.example.com/login"}),
+        "template_swa" => {
+            json!({"buttonField": "btn-login", "passwordField": "#password", "usernameField": "#username", "url": "https://wiki.example.com/login"})
+        }
         _ => {
             if rng.gen_bool(0.5) {
                 json!({})
@@ -254,11 +358,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         } else {
             let f = FIRST[rng.gen_range(0..FIRST.len())];
             let l = LAST[rng.gen_range(0..LAST.len())];
-            let local: String = format!("{}.{}", f, l)
-                .to_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
-                .collect();
+            let local: String = format!("{}.{}", f, l).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
             (f.to_string(), l.to_string(), local)
         };
         let mut login = format!("{local}@{domain}");
@@ -296,16 +396,9 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         } else {
             Some(between(&mut rng, (anchor - Duration::days(30)).max(created), anchor))
         };
-        let password_changed = if matches!(status, "STAGED" | "PROVISIONED") {
-            None
-        } else {
-            Some(between(&mut rng, activated.unwrap_or(created), anchor))
-        };
-        let last_updated = [Some(created), activated, status_changed, password_changed]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(created);
+        let password_changed =
+            if matches!(status, "STAGED" | "PROVISIONED") { None } else { Some(between(&mut rng, activated.unwrap_or(created), anchor)) };
+        let last_updated = [Some(created), activated, status_changed, password_changed].into_iter().flatten().max().unwrap_or(created);
         let (manager_id, manager) = if !machine && i > 0 && rng.gen_bool(0.7) {
             let j = rng.gen_range(0..i);
             let m = &users[j];
@@ -320,11 +413,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
             let k = rng.gen_range(0..=3);
             Some(SKILLS.choose_multiple(&mut rng, k).map(|s| s.to_string()).collect())
         };
-        let github = if dept == "Engineering" && !machine && rng.gen_bool(0.8) {
-            Some(local.replace('.', "-"))
-        } else {
-            None
-        };
+        let github = if dept == "Engineering" && !machine && rng.gen_bool(0.8) { Some(local.replace('.', "-")) } else { None };
         let provider = match rng.gen_range(0..100) {
             0..=84 => Provider { kind: "OKTA".into(), name: "OKTA".into() },
             85..=94 => Provider { kind: "ACTIVE_DIRECTORY".into(), name: "acme.local".into() },
@@ -391,7 +480,13 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         };
         let label = if a < APP_TEMPLATES.len() { t.label.to_string() } else { format!("{} {}", t.label, a / APP_TEMPLATES.len() + 1) };
         let kind_roll: f64 = rng.gen();
-        let kind = if kind_roll < 0.6 { 1 } else if kind_roll < 0.75 { 2 } else { 0 };
+        let kind = if kind_roll < 0.6 {
+            1
+        } else if kind_roll < 0.75 {
+            2
+        } else {
+            0
+        };
         let created = if kind == 0 { ago(anchor, &mut rng, 160, 1500) } else { ago(anchor, &mut rng, 1, 150) };
         let last_updated = between(&mut rng, created, anchor);
         let features: Vec<String> = match t.mode {
@@ -577,7 +672,12 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
             } else {
                 json!({})
             };
-            ag.put(AppGroup { id: gid, last_updated: between(&mut rng, app.created, anchor), priority: p as i64, profile: profile.clone() });
+            ag.put(AppGroup {
+                id: gid,
+                last_updated: between(&mut rng, app.created, anchor),
+                priority: p as i64,
+                profile: profile.clone(),
+            });
             for uid in &members[gi] {
                 let u = &users[idx_of[uid.as_str()]];
                 au.put(app_user(&mut rng, u, app, "GROUP", if aws { profile.clone() } else { json!({}) }, anchor));
@@ -676,11 +776,8 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
     }
 
     // ---- system log ----
-    let admin_ids: Vec<usize> = roles
-        .iter()
-        .filter(|r| r.assignment_type == "USER")
-        .filter_map(|r| user_ids.iter().position(|u| *u == r.assignee))
-        .collect();
+    let admin_ids: Vec<usize> =
+        roles.iter().filter(|r| r.assignment_type == "USER").filter_map(|r| user_ids.iter().position(|u| *u == r.assignee)).collect();
     let mut logs: Vec<Value> = Vec::new();
     for (a, app) in apps.iter().enumerate() {
         let kind = app_created_kind[a];
@@ -691,7 +788,12 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         let (event_type, uri, msg, legacy) = if kind == 1 {
             ("application.lifecycle.create", "/api/v1/apps".to_string(), "Add application", "app.generic.config.app_created")
         } else {
-            ("application.lifecycle.update", format!("/admin/app/{}/instance/{}/_new_", app.name, app.id), "Update application", "app.generic.config.app_updated")
+            (
+                "application.lifecycle.update",
+                format!("/admin/app/{}/instance/{}/_new_", app.name, app.id),
+                "Update application",
+                "app.generic.config.app_updated",
+            )
         };
         let target = json!([{
             "id": app.id, "type": "AppInstance", "alternateId": app.label, "displayName": app.label,
@@ -824,20 +926,12 @@ fn factor(rng: &mut StdRng, kind: &str, u: &User, anchor: DateTime<Utc>) -> Fact
             let google = rng.gen_bool(0.5);
             (if google { "uft" } else { "ost" }, if google { "GOOGLE" } else { "OKTA" }, json!({"credentialId": u.profile.login}))
         }
-        "webauthn" => (
-            "fwf",
-            "FIDO",
-            {
-                let name = ["MacBook Touch ID", "YubiKey 5 NFC", "Windows Hello"][rng.gen_range(0..3)];
-                json!({"credentialId": alnum(rng, 43), "authenticatorName": name})
-            },
-        ),
+        "webauthn" => ("fwf", "FIDO", {
+            let name = ["MacBook Touch ID", "YubiKey 5 NFC", "Windows Hello"][rng.gen_range(0..3)];
+            json!({"credentialId": alnum(rng, 43), "authenticatorName": name})
+        }),
         "token:hotp" => ("chf", "CUSTOM", json!({"credentialId": u.profile.login, "sharedSecret": alnum(rng, 32).to_uppercase()})),
-        _ => (
-            "ufs",
-            "OKTA",
-            json!({"question": "disliked_food", "questionText": "What is the food you least liked as a child?"}),
-        ),
+        _ => ("ufs", "OKTA", json!({"question": "disliked_food", "questionText": "What is the food you least liked as a child?"})),
     };
     let vendor = if pending && kind == "token:software:totp" { None } else { Some(provider.to_string()) };
     Factor {

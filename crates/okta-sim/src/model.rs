@@ -44,9 +44,7 @@ pub(crate) mod opt_ts {
         let s = Option::<String>::deserialize(d)?;
         match s {
             None => Ok(None),
-            Some(s) => parse_ts(&s)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom(format!("bad timestamp {s:?}"))),
+            Some(s) => parse_ts(&s).map(Some).ok_or_else(|| serde::de::Error::custom(format!("bad timestamp {s:?}"))),
         }
     }
 }
@@ -417,10 +415,7 @@ impl Org {
             return Some(u);
         }
         if id_or_login.contains('@') {
-            return self
-                .users
-                .values()
-                .find(|u| u.profile.login.eq_ignore_ascii_case(id_or_login));
+            return self.users.values().find(|u| u.profile.login.eq_ignore_ascii_case(id_or_login));
         }
         None
     }
@@ -497,12 +492,7 @@ impl Org {
 
 /// (published epoch ms, uuid) of a log event; the log paging order.
 pub fn log_key(e: &Value) -> (i64, String) {
-    let ms = e
-        .get("published")
-        .and_then(Value::as_str)
-        .and_then(parse_ts)
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(0);
+    let ms = e.get("published").and_then(Value::as_str).and_then(parse_ts).map(|t| t.timestamp_millis()).unwrap_or(0);
     let uuid = e.get("uuid").and_then(Value::as_str).unwrap_or("").to_string();
     (ms, uuid)
 }

@@ -213,10 +213,11 @@ impl SimServer {
     /// Registers an OAuth service app that authenticates with `private_key_jwt` (RS256/ES256 key in
     /// PEM, SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`) and may be granted `scopes`.
     pub fn register_oauth_client(&self, client_id: &str, public_key_pem: &str, scopes: Vec<String>, super_admin: bool) {
-        self.shared.clients.lock().expect("clients").insert(
-            client_id.to_string(),
-            OAuthClient { public_key_pem: public_key_pem.to_string(), scopes, super_admin },
-        );
+        self.shared
+            .clients
+            .lock()
+            .expect("clients")
+            .insert(client_id.to_string(), OAuthClient { public_key_pem: public_key_pem.to_string(), scopes, super_admin });
     }
 
     /// Stops accepting connections and waits (at most 5 s) for in-flight ones.
@@ -510,7 +511,8 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         while !body.is_char_boundary(cut_at) {
             cut_at -= 1;
         }
-        let out = Out { status: 200, body: Body::from(body[..cut_at].to_string()), content_type: "application/json", link, rate: Some(rate) };
+        let out =
+            Out { status: 200, body: Body::from(body[..cut_at].to_string()), content_type: "application/json", link, rate: Some(rate) };
         return finish(out, &request_id, rate_headers);
     }
     let out = Out { status: 200, body: Body::from(body), content_type: "application/json", link, rate: Some(rate) };
@@ -557,10 +559,18 @@ struct AssertionClaims {
 fn oauth_token(sh: &Shared, body: &[u8]) -> Out {
     let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return oauth_err(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].");
+        return oauth_err(
+            400,
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].",
+        );
     }
     if form.get("client_assertion_type").map(String::as_str) != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
-        return oauth_err(400, "invalid_request", "The client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.");
+        return oauth_err(
+            400,
+            "invalid_request",
+            "The client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
+        );
     }
     let Some(assertion) = form.get("client_assertion") else {
         return oauth_err(400, "invalid_request", "The client_assertion parameter is required.");
@@ -621,7 +631,11 @@ fn oauth_token(sh: &Shared, body: &[u8]) -> Out {
     }
     let requested: Vec<String> = form.get("scope").map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default();
     if requested.is_empty() {
-        return oauth_err(400, "invalid_scope", "The authorization server resource does not have any configured default scopes, 'scope' must be provided.");
+        return oauth_err(
+            400,
+            "invalid_scope",
+            "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
+        );
     }
     let not_granted: Vec<&String> = requested.iter().filter(|s| !client.scopes.contains(s)).collect();
     if !not_granted.is_empty() {
@@ -637,8 +651,5 @@ fn oauth_token(sh: &Shared, body: &[u8]) -> Out {
         TokenInfo { super_admin: client.super_admin, scopes: Some(requested.clone()), expires_ms: Some(now_ms() as i64 + 3_600_000) },
     );
     sh.bump(|s| s.tokens_issued += 1);
-    Out::json(
-        200,
-        &json!({"token_type": "Bearer", "expires_in": 3600, "access_token": access_token, "scope": requested.join(" ")}),
-    )
+    Out::json(200, &json!({"token_type": "Bearer", "expires_in": 3600, "access_token": access_token, "scope": requested.join(" ")}))
 }

@@ -44,11 +44,7 @@ pub(crate) struct ChildReport {
 pub(crate) fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok())))
         .unwrap_or(0)
 }
 
@@ -70,11 +66,7 @@ pub(crate) async fn run_child(org_url: &str, rate_limit_share: f64, max_in_fligh
             BucketFig { requests: st.requests, rate_limited: st.rate_limited, retries: st.retries, wait_ms: st.rate_limit_wait_ms },
         );
     }
-    let counts = s
-        .counts
-        .iter()
-        .map(|(t, c)| (t.clone(), *c))
-        .collect();
+    let counts = s.counts.iter().map(|(t, c)| (t.clone(), *c)).collect();
     let report = ChildReport {
         account_key: s.account_key,
         status: s.status.as_str().to_string(),

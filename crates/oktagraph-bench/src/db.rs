@@ -2,10 +2,10 @@
 //! changed nothing), object counts, and clean-up of the data a benchmark account wrote.
 
 use crate::cypher::{self, for_node, for_rel};
-use oktagraph::graph::{query_with, Graph};
-use oktagraph::model::kinds::{NodeKind, NODE_KINDS, REL_KINDS};
 use chrono::{DateTime, FixedOffset};
 use neo4rs::BoltType;
+use oktagraph::graph::{query_with, Graph};
+use oktagraph::model::kinds::{NodeKind, NODE_KINDS, REL_KINDS};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -146,10 +146,7 @@ pub(crate) async fn delete_account(graph: &Graph, account_key: &str, since: Date
     // Shared nodes this account may have created, remembered before their links go.
     let mut shared: Vec<(&NodeKind, Vec<String>)> = Vec::new();
     for r in REL_KINDS.iter().filter(|r| !r.to.account_scoped) {
-        let q = query_with(
-            &for_rel(cypher::SHARED_KEYS_SINCE, r),
-            vec![("k", account_key.into()), ("since", BoltType::from(since))],
-        );
+        let q = query_with(&for_rel(cypher::SHARED_KEYS_SINCE, r), vec![("k", account_key.into()), ("since", BoltType::from(since))]);
         let keys: Vec<String> = graph.rows(q, "bench clean-up").await?.iter().filter_map(|r| r.get::<String>("key").ok()).collect();
         shared.push((r.to, keys));
     }

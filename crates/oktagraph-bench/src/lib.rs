@@ -200,7 +200,14 @@ fn print_scenario(r: &ScenarioResult) {
         if f.requests == 0 && sim == 0 {
             continue;
         }
-        t.add_row(vec![b.clone(), f.requests.to_string(), sim.to_string(), f.rate_limited.to_string(), f.retries.to_string(), format!("{:.1} s", f.wait_ms as f64 / 1000.0)]);
+        t.add_row(vec![
+            b.clone(),
+            f.requests.to_string(),
+            sim.to_string(),
+            f.rate_limited.to_string(),
+            f.retries.to_string(),
+            format!("{:.1} s", f.wait_ms as f64 / 1000.0),
+        ]);
     }
     t.add_row(vec![
         "total".to_string(),
@@ -220,11 +227,19 @@ fn print_scenario(r: &ScenarioResult) {
         format!("{:.1} s", r.bound_seconds),
     ]);
     t.add_row(vec!["bound at the whole per-token limit".to_string(), format!("{:.1} s", r.hard_bound_seconds)]);
-    t.add_row(vec!["sync wall time (child process: incl. start-up)".to_string(), format!("{:.1} s ({:.1} s)", r.first.sync_seconds, r.first_wall)]);
+    t.add_row(vec![
+        "sync wall time (child process: incl. start-up)".to_string(),
+        format!("{:.1} s ({:.1} s)", r.first.sync_seconds, r.first_wall),
+    ]);
     t.add_row(vec!["wall time ÷ bound".to_string(), format!("{:.3}", r.first.sync_seconds / r.bound_seconds.max(1e-9))]);
     t.add_row(vec![
         "429s received (client) / sent (simulator)".to_string(),
-        format!("{} / {} ({:.2}% of calls)", r.rate_limited(), r.sim_first.rate_limited_429 + r.sim_first.concurrency_429, 100.0 * r.rate_limited() as f64 / r.calls().max(1) as f64),
+        format!(
+            "{} / {} ({:.2}% of calls)",
+            r.rate_limited(),
+            r.sim_first.rate_limited_429 + r.sim_first.concurrency_429,
+            100.0 * r.rate_limited() as f64 / r.calls().max(1) as f64
+        ),
     ]);
     let written: u64 = r.first.counts.values().map(|c| c.created + c.updated + c.unchanged).sum();
     t.add_row(vec!["nodes + relationships written".to_string(), written.to_string()]);
@@ -242,10 +257,7 @@ fn print_scenario(r: &ScenarioResult) {
             "database check: objects compared".to_string(),
             format!("{} nodes, {} relationships", rs.nodes.total_before, rs.rels.total_before),
         ]);
-        t.add_row(vec![
-            "  nodes with a property or label changed (excl. _lastSeenOn)".to_string(),
-            rs.nodes.changed.to_string(),
-        ]);
+        t.add_row(vec!["  nodes with a property or label changed (excl. _lastSeenOn)".to_string(), rs.nodes.changed.to_string()]);
         t.add_row(vec!["  relationships with a property changed (excl. _lastSeenOn)".to_string(), rs.rels.changed.to_string()]);
         t.add_row(vec!["  nodes created / deleted".to_string(), format!("{} / {}", rs.nodes.created, rs.nodes.removed)]);
         t.add_row(vec!["  relationships created / deleted".to_string(), format!("{} / {}", rs.rels.created, rs.rels.removed)]);
@@ -330,7 +342,12 @@ fn print_targets(scenarios: &[ScenarioResult], writes: Option<&[writes::WriteRes
                 check(&mut t, "writes: faster than both baselines", None, "baselines skipped".into());
             } else {
                 let fastest = others.iter().filter(|w| w.error.is_none()).map(|w| w.rate()).fold(0.0, f64::max);
-                check(&mut t, "writes: faster than both baselines", Some(ours > fastest), format!("{ours:.0}/s vs best baseline {fastest:.0}/s"));
+                check(
+                    &mut t,
+                    "writes: faster than both baselines",
+                    Some(ours > fastest),
+                    format!("{ours:.0}/s vs best baseline {fastest:.0}/s"),
+                );
             }
         }
         None => check(&mut t, "writes: ≥ 30,000/s and faster than the baselines", None, String::new()),
@@ -355,7 +372,12 @@ fn print_targets(scenarios: &[ScenarioResult], writes: Option<&[writes::WriteRes
             if let Some(m) = scenarios.iter().find(|s| s.name == "medium") {
                 let growth = l.first.peak_rss_kb as f64 / m.first.peak_rss_kb.max(1) as f64;
                 let size = l.users as f64 / m.users.max(1) as f64;
-                check(&mut t, "RSS grows less than linearly with org size", Some(growth < size), format!("×{growth:.2} RSS for ×{size:.0} users"));
+                check(
+                    &mut t,
+                    "RSS grows less than linearly with org size",
+                    Some(growth < size),
+                    format!("×{growth:.2} RSS for ×{size:.0} users"),
+                );
             }
         }
         None => check(&mut t, "large: peak RSS ≤ 400 MB", None, String::new()),
@@ -395,10 +417,7 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
     let info = graph.server_info().await?;
     // The server's memory settings shape the write figures; best effort (needs the right to see settings).
     let memory = graph
-        .rows(
-            neo4rs::query(&cypher::text(cypher::MEMORY_SETTINGS)),
-            "memory settings",
-        )
+        .rows(neo4rs::query(&cypher::text(cypher::MEMORY_SETTINGS)), "memory settings")
         .await
         .map(|rows| {
             rows.iter()
@@ -436,7 +455,8 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
         eprintln!("bench: collecting a {}-user org for the write comparison (rate limits off)…", args.write_users);
         let c = writes::capture(args.write_users, fresh_seed()).await?;
         let tag = format!("{:x}", fresh_seed() & 0xffff_ffff);
-        let rs = writes::compare(&graph, &c, &tag, !args.skip_baselines, Duration::from_secs(args.baseline_seconds), args.keep_data).await?;
+        let rs =
+            writes::compare(&graph, &c, &tag, !args.skip_baselines, Duration::from_secs(args.baseline_seconds), args.keep_data).await?;
         print_writes(args.write_users, &c, &rs);
         write_results = Some(rs);
     }

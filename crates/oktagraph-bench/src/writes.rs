@@ -3,14 +3,14 @@
 //! them touches another's nodes or anybody else's data.
 
 use crate::{cypher, db};
+use chrono::{DateTime, FixedOffset, Utc};
+use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
+use okta_sim::{Org, OrgSpec, SimOptions, SimServer};
 use oktagraph::collect::{CollectOptions, Collector, Silent, STEPS};
 use oktagraph::graph::{props_to_bolt, query_with, Graph, GraphWriter};
 use oktagraph::model::{Context, EdgeRecord, NodeRecord, Props, Records};
 use oktagraph::okta::Credentials;
-use okta_sim::{Org, OrgSpec, SimOptions, SimServer};
 use oktagraph::sync::{okta_client, AccountJob};
-use chrono::{DateTime, FixedOffset, Utc};
-use neo4rs::{BoltList, BoltMap, BoltString, BoltType};
 use secrecy::SecretString;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -171,7 +171,10 @@ async fn per_object(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
             sampled = true;
             break;
         }
-        let q = query_with(&cypher::for_node(cypher::PER_OBJECT_NODE, n.kind), vec![("key", n.key.as_str().into()), ("props", props_to_bolt(&n.props)), ("now", now.into())]);
+        let q = query_with(
+            &cypher::for_node(cypher::PER_OBJECT_NODE, n.kind),
+            vec![("key", n.key.as_str().into()), ("props", props_to_bolt(&n.props)), ("now", now.into())],
+        );
         graph.run(q, "per-object node").await?;
         keys.insert((n.kind.type_name, n.key.clone()));
         written += 1;
@@ -228,7 +231,14 @@ async fn whole_list(graph: &Graph, nodes: Vec<NodeRecord>, edges: Vec<EdgeRecord
 }
 
 /// Runs the comparison; every method's data is deleted again before returning (unless `keep`).
-pub(crate) async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baselines: bool, baseline_cap: Duration, keep: bool) -> anyhow::Result<Vec<WriteResult>> {
+pub(crate) async fn compare(
+    graph: &Graph,
+    c: &Captured,
+    run_tag: &str,
+    baselines: bool,
+    baseline_cap: Duration,
+    keep: bool,
+) -> anyhow::Result<Vec<WriteResult>> {
     let since = now();
     let methods: &[&'static str] = if baselines { &["oktagraph", "per-object", "whole-list"] } else { &["oktagraph"] };
     let mut out = Vec::new();
@@ -239,7 +249,10 @@ pub(crate) async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baseline
         let (r, how) = match *method {
             "oktagraph" => (
                 oktagraph_writer(graph, nodes, edges).await.map(|(n, s)| (n, s, false)),
-                format!("GraphWriter, batched UNWIND/MERGE: {} rows a batch, {} in flight", graph.config.batch_size, graph.config.write_concurrency),
+                format!(
+                    "GraphWriter, batched UNWIND/MERGE: {} rows a batch, {} in flight",
+                    graph.config.batch_size, graph.config.write_concurrency
+                ),
             ),
             "per-object" => (
                 per_object(graph, nodes, edges, baseline_cap).await,
@@ -254,7 +267,10 @@ pub(crate) async fn compare(graph: &Graph, c: &Captured, run_tag: &str, baseline
             Ok((n, s, sampled)) => (n, s, sampled, None),
             Err(e) => (0, 0.0, false, Some(e.to_string())),
         };
-        eprintln!("bench: {method}: {objects} objects in {seconds:.1} s{}", error.as_deref().map(|e| format!(", failed: {e}")).unwrap_or_default());
+        eprintln!(
+            "bench: {method}: {objects} objects in {seconds:.1} s{}",
+            error.as_deref().map(|e| format!(", failed: {e}")).unwrap_or_default()
+        );
         let in_db = db::count_account(graph, &account_key).await.unwrap_or((-1, -1));
         out.push(WriteResult { method, how, objects, seconds, in_db, sampled, error });
         if !keep {
