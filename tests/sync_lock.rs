@@ -128,7 +128,7 @@ async fn a_second_process_exits_5_with_one_line_and_writes_nothing_or_waits_with
 }
 
 #[tokio::test]
-async fn a_lock_left_by_a_sigkilled_process_is_taken_over_after_it_expires() {
+async fn a_lock_left_by_a_sigkilled_process_is_taken_over() {
     let g = util::graph().await;
     // Every answer a little slow, so the sync is still running when it is killed.
     let server = util::sim_faulty(60, Faults { slow_rate: 1.0, slow_delay: Duration::from_millis(25), seed: 7, ..Faults::default() }).await;
@@ -138,7 +138,7 @@ async fn a_lock_left_by_a_sigkilled_process_is_taken_over_after_it_expires() {
     std::fs::write(
         &config,
         format!(
-            "[sync]\nlock_ttl = \"10s\"\nalerts_stdout = false\n\n[[account]]\nname = \"killed\"\norg_url = \"{}\"\ntoken_env = \"OKTA_API_TOKEN\"\n",
+            "[sync]\nlock_ttl = \"5s\"\nalerts_stdout = false\n\n[[account]]\nname = \"killed\"\norg_url = \"{}\"\ntoken_env = \"OKTA_API_TOKEN\"\n",
             server.base_url()
         ),
     )
@@ -165,20 +165,36 @@ async fn a_lock_left_by_a_sigkilled_process_is_taken_over_after_it_expires() {
     child.start_kill().unwrap();
     child.wait().await.unwrap();
 
-    // The killed holder's lock still counts until it expires...
-    let (code, _, err) = util::run_bin(&["--config", &config, "sync", "--once", "--no-alerts"], &util::pairs(&env)).await;
-    assert_eq!(code, 5, "the lock of a process killed a moment ago is still held: {err}");
-    // ...and is taken over once it has: `--wait` keeps asking until then.
     server.set_faults(Faults::default());
-    let (code, _, err) = util::run_bin(&["--config", &config, "sync", "--once", "--no-alerts", "--wait"], &util::pairs(&env)).await;
-    assert_eq!(code, 0, "{err}");
-    let took_over = util::count(
+    let took_over = || async {
+        util::count(
+            &g,
+            "MATCH (r:SyncRun {accountKey: $a, status: 'success'}) WHERE any(w IN r.warnings WHERE w STARTS WITH 'took over the sync lock') RETURN count(r) AS n",
+            &[("a", &key)],
+        )
+        .await
+    };
+    // Killed on this machine: its process is gone, so the next sync takes the lock over at once.
+    let (code, _, err) = util::run_bin(&["--config", &config, "sync", "--once", "--no-alerts"], &util::pairs(&env)).await;
+    assert_eq!(code, 0, "the lock of a process that no longer exists is taken over: {err}");
+    assert_eq!(took_over().await, 1, "the run says it took over a stale lock");
+    assert_eq!(util::deleted_count(&g, &key).await, 0, "nothing that exists in Okta is soft-deleted");
+
+    // Killed on another machine (its process cannot be checked from here): the lock counts until it expires,
+    // then it is taken over; `--wait` keeps asking until then.
+    util::count(
         &g,
-        "MATCH (r:SyncRun {accountKey: $a, status: 'success'}) WHERE any(w IN r.warnings WHERE w STARTS WITH 'took over the sync lock') RETURN count(r) AS n",
-        &[("a", &key)],
+        "MATCH (l:SyncLock {_key: $k}) SET l.owner = 'run-on-another-host', l.host = 'another-host.invalid', l.pid = 1,
+           l.acquiredOn = datetime(), l.heartbeatOn = datetime(), l.expiresOn = datetime() + duration({seconds: 5}) RETURN count(l) AS n",
+        &[("k", &format!("sync_lock:{key}"))],
     )
     .await;
-    assert_eq!(took_over, 1, "the run says it took over a stale lock");
+    let (code, _, err) = util::run_bin(&["--config", &config, "sync", "--once", "--no-alerts"], &util::pairs(&env)).await;
+    assert_eq!(code, 5, "a lock held elsewhere counts until it expires: {err}");
+    assert!(err.contains("run-on-another-host"), "{err}");
+    let (code, _, err) = util::run_bin(&["--config", &config, "sync", "--once", "--no-alerts", "--wait"], &util::pairs(&env)).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(took_over().await, 2, "the run says it took over the expired lock");
     assert_eq!(util::deleted_count(&g, &key).await, 0, "nothing that exists in Okta is soft-deleted");
     let mut job = util::sim_job(&server, &server.super_admin_token());
     job.name = Some("killed".into());

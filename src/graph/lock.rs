@@ -71,14 +71,33 @@ fn ttl_ms(ttl: Duration) -> BoltType {
     BoltType::from(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// One attempt to take the account's lock for `owner` (a run id); never waits.
+/// One attempt to take the account's lock for `owner` (a run id); never waits. A lock held by a process of
+/// this machine that no longer exists (killed, or a sync of this process that ended without releasing it)
+/// is taken over at once; a holder elsewhere is waited out until its lock expires.
 pub async fn acquire(graph: &Graph, account_key: &str, owner: &str, ttl: Duration) -> Result<Acquired, GraphError> {
+    match try_acquire(graph, account_key, owner, None, ttl).await? {
+        Acquired::Busy(holder) if holder_is_gone(&holder) => {
+            tracing::info!(account = %account_key, previous = %holder.owner, pid = holder.pid, "the sync lock's holder on this machine is gone; taking the lock over");
+            try_acquire(graph, account_key, owner, Some(&holder.owner), ttl).await
+        }
+        other => Ok(other),
+    }
+}
+
+async fn try_acquire(
+    graph: &Graph,
+    account_key: &str,
+    owner: &str,
+    stale_owner: Option<&str>,
+    ttl: Duration,
+) -> Result<Acquired, GraphError> {
     let key = lock_key(account_key);
     let host = hostname();
     let params = vec![
         ("lockKey", BoltType::from(key.as_str())),
         ("accountKey", BoltType::from(account_key)),
         ("owner", BoltType::from(owner)),
+        ("staleOwner", stale_owner.map(BoltType::from).unwrap_or(BoltType::Null(neo4rs::BoltNull))),
         ("host", BoltType::from(host.as_str())),
         ("pid", BoltType::from(i64::from(std::process::id()))),
         ("ttlMs", ttl_ms(ttl)),
@@ -90,6 +109,7 @@ pub async fn acquire(graph: &Graph, account_key: &str, owner: &str, ttl: Duratio
         transient: false,
     })?;
     if row.get::<bool>("acquired").unwrap_or(false) {
+        live_owners().insert(owner.to_string());
         return Ok(Acquired::Held(HeldLock {
             key,
             account_key: account_key.to_string(),
@@ -108,6 +128,27 @@ pub async fn acquire(graph: &Graph, account_key: &str, owner: &str, ttl: Duratio
     }))
 }
 
+/// Locks this process holds now, by owner: a lock that names this process but none of these was left by a
+/// sync of this process that could not release it (Neo4j went away at the end).
+fn live_owners() -> std::sync::MutexGuard<'static, std::collections::HashSet<String>> {
+    static LIVE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> = std::sync::OnceLock::new();
+    LIVE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether the holder certainly no longer runs: it is on this machine and its process is gone, or it is
+/// this process and none of its syncs holds the lock. Only where `/proc` shows processes (Linux); elsewhere a
+/// holder is waited out until its lock expires.
+fn holder_is_gone(holder: &LockHolder) -> bool {
+    if holder.host != hostname() || holder.owner.is_empty() {
+        return false;
+    }
+    if holder.pid == i64::from(std::process::id()) {
+        return !live_owners().contains(&holder.owner);
+    }
+    let proc = std::path::Path::new("/proc");
+    proc.join("self").exists() && holder.pid > 0 && !proc.join(holder.pid.to_string()).exists()
+}
+
 /// The heartbeat: stamps the run record `run_key` and renews the lock. `Ok(false)` means the lock is no
 /// longer ours (it expired and another process took it).
 pub(crate) async fn renew(graph: &Graph, lock: &HeldLock, run_key: &str) -> Result<bool, GraphError> {
@@ -123,6 +164,7 @@ pub(crate) async fn renew(graph: &Graph, lock: &HeldLock, run_key: &str) -> Resu
 
 /// Frees the lock if it is still ours.
 pub async fn release(graph: &Graph, lock: &HeldLock) -> Result<(), GraphError> {
+    live_owners().remove(&lock.owner);
     let params = vec![("lockKey", BoltType::from(lock.key.as_str())), ("owner", BoltType::from(lock.owner.as_str()))];
     graph.run(query_with(cypher::LOCK_RELEASE, params), "release the sync lock").await
 }
@@ -140,12 +182,12 @@ pub async fn earliest_live_run(
     Ok(rows.first().and_then(|r| r.get::<Option<DateTime<FixedOffset>>>("earliest").ok()).flatten())
 }
 
-/// This machine's name, for humans reading a busy lock; best effort.
+/// This machine's name: shown to humans reading a busy lock, and compared to tell whether a holder runs
+/// here. The kernel's name first, so that every process of the machine agrees whatever its environment.
 fn hostname() -> String {
-    std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.trim().is_empty())
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()))
-        .filter(|h| !h.is_empty())
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty()))
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|h| !h.trim().is_empty()))
         .unwrap_or_else(|| "unknown".into())
 }
