@@ -287,3 +287,25 @@ async fn overlapping_runs_never_sweep_what_the_other_has_seen() {
     assert_eq!(live_users(&g, &acct).await, vec![format!("{both}@example.com")]);
     util::cleanup(&g, &acct).await;
 }
+
+#[tokio::test]
+async fn two_syncs_of_one_process_asking_at_once_never_both_hold_the_lock() {
+    let g = util::graph().await;
+    let ctx = util::unique_context("lock-race");
+    let ttl = Duration::from_secs(60);
+    for round in 0..40 {
+        let (a, b) = (format!("a-{round}-{}", uuid::Uuid::new_v4()), format!("b-{round}-{}", uuid::Uuid::new_v4()));
+        let (ra, rb) = tokio::join!(lock::acquire(&g, &ctx.account_key, &a, ttl), lock::acquire(&g, &ctx.account_key, &b, ttl));
+        let held: Vec<lock::HeldLock> = [ra.unwrap(), rb.unwrap()]
+            .into_iter()
+            .filter_map(|r| match r {
+                Acquired::Held(h) => Some(h),
+                Acquired::Busy(_) => None,
+            })
+            .collect();
+        assert_eq!(held.len(), 1, "round {round}: exactly one of two live syncs holds the lock");
+        assert_eq!(held[0].took_over_from, None, "round {round}: a live holder is never taken over");
+        lock::release(&g, &held[0]).await.unwrap();
+    }
+    util::cleanup(&g, &ctx.account_key).await;
+}

@@ -102,14 +102,25 @@ async fn try_acquire(
         ("pid", BoltType::from(i64::from(std::process::id()))),
         ("ttlMs", ttl_ms(ttl)),
     ];
-    let rows = graph.rows(query_with(cypher::LOCK_ACQUIRE, params), "take the sync lock").await?;
-    let row = rows.first().ok_or_else(|| GraphError::Query {
-        context: "take the sync lock".into(),
-        message: "the lock statement returned no row".into(),
-        transient: false,
-    })?;
+    // Counted as live before the statement runs: another sync of this process that reads the lock right
+    // after it commits must not take this owner for one that is gone.
+    live_owners().insert(owner.to_string());
+    let rows = match graph.rows(query_with(cypher::LOCK_ACQUIRE, params), "take the sync lock").await {
+        Ok(rows) => rows,
+        Err(e) => {
+            live_owners().remove(owner);
+            return Err(e);
+        }
+    };
+    let Some(row) = rows.first() else {
+        live_owners().remove(owner);
+        return Err(GraphError::Query {
+            context: "take the sync lock".into(),
+            message: "the lock statement returned no row".into(),
+            transient: false,
+        });
+    };
     if row.get::<bool>("acquired").unwrap_or(false) {
-        live_owners().insert(owner.to_string());
         return Ok(Acquired::Held(HeldLock {
             key,
             account_key: account_key.to_string(),
@@ -118,6 +129,7 @@ async fn try_acquire(
             took_over_from: row.get::<Option<String>>("tookOverFrom").ok().flatten(),
         }));
     }
+    live_owners().remove(owner);
     Ok(Acquired::Busy(LockHolder {
         owner: row.get::<String>("owner").unwrap_or_default(),
         host: row.get::<String>("host").unwrap_or_default(),

@@ -243,10 +243,14 @@ async fn sync_locked(
 
     // The sweep: only after every write landed, only for complete steps, never when interrupted, and only
     // while this run still holds the account's lock (checked again right before it).
-    let still_held = !lock_lost.load(std::sync::atomic::Ordering::SeqCst) && lock::renew(graph, held, &run.key).await.unwrap_or(false);
-    let lost = !still_held && !interrupted;
+    let renewed = if lock_lost.load(std::sync::atomic::Ordering::SeqCst) { Ok(false) } else { lock::renew(graph, held, &run.key).await };
+    let still_held = matches!(renewed, Ok(true));
+    let lost = matches!(renewed, Ok(false)) && !interrupted;
     if lost {
         warnings.push("lost the account's sync lock to another process (this run stopped renewing it in time); nothing was swept".into());
+    }
+    if let Err(e) = &renewed {
+        warnings.push(format!("could not confirm the account's sync lock before the sweep ({e}); nothing was swept"));
     }
     if write_error.is_none() && !interrupted && still_held {
         let complete: Vec<&collect::StepDef> = STEPS.iter().filter(|s| result.outcomes.get(&s.id).is_some_and(|o| o.complete)).collect();
