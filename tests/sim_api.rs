@@ -200,7 +200,9 @@ async fn standard_headers_and_unpaged_endpoints() {
     let s = start(40, SimOptions::default()).await;
     let tok = s.super_admin_token();
     let uid = s.org().read().await.users.keys().next().unwrap().clone();
+    let before_ms = now_ms();
     let r = get(&s, &tok, &format!("/api/v1/users/{uid}/factors")).await;
+    let after_ms = now_ms();
     assert_eq!(r.status(), 200);
     assert!(header(&r, "link").is_none(), "factors are not paged");
     let date = header(&r, "date").unwrap();
@@ -208,10 +210,12 @@ async fn standard_headers_and_unpaged_endpoints() {
     assert!(header(&r, "x-okta-request-id").is_some());
     assert_eq!(header(&r, "content-type").unwrap(), "application/json");
     assert_eq!(header(&r, "x-rate-limit-limit").unwrap(), "600");
+    // The token's first users request opened a 60 s window while the request was under way; the reset is
+    // its end, in seconds (rounded up) and, for the simulator's client, in milliseconds.
+    let reset_ms = reset_ms(&r);
+    assert!((before_ms + 60_000..=after_ms + 60_001).contains(&reset_ms), "reset {reset_ms} ms, request {before_ms}..{after_ms} ms");
     let reset: i64 = header(&r, "x-rate-limit-reset").unwrap().parse().unwrap();
-    let now = chrono::Utc::now().timestamp();
-    assert!(reset > now + 55 && reset <= now + 61, "reset {reset} now {now}");
-    assert!(header(&r, "x-sim-rate-limit-reset-ms").is_some());
+    assert_eq!(reset, (reset_ms + 999).div_euclid(1000), "the reset in seconds is the millisecond reset rounded up");
 
     let r = get(&s, &tok, "/api/v1/org").await;
     let b: Value = r.json().await.unwrap();
@@ -224,8 +228,9 @@ async fn standard_headers_and_unpaged_endpoints() {
 
 #[tokio::test]
 async fn rate_limit_counts_down_then_429() {
+    // 60 s windows: the counting below happens within one window however slow the machine.
     let limits = BucketLimits { users: 5, groups: 4, apps: 3, logs: 2, other: 10 };
-    let s = start(20, SimOptions { limits, time_scale: 60.0, ..SimOptions::default() }).await;
+    let s = start(20, SimOptions { limits, ..SimOptions::default() }).await;
     let tok = s.super_admin_token();
     let mut remaining = vec![];
     for _ in 0..5 {
@@ -245,15 +250,49 @@ async fn rate_limit_counts_down_then_429() {
     // other buckets and other tokens are independent
     assert_eq!(get(&s, &tok, "/api/v1/groups").await.status(), 200);
     assert_eq!(get(&s, &s.readonly_token(), "/api/v1/users").await.status(), 200);
-    // a 1 s window (time_scale 60) resets
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    let r = get(&s, &tok, "/api/v1/users").await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(header(&r, "x-rate-limit-remaining").unwrap(), "4");
     let st = s.stats();
     assert_eq!(st.rate_limited_429, 1);
-    assert_eq!(st.requests_by_bucket["users"], 8);
+    assert_eq!(st.requests_by_bucket["users"], 7);
     s.shutdown().await;
+}
+
+/// A window ends at its announced reset: the next request opens a new one with the whole budget. Waits for
+/// the reset on the simulator's clock (the same system clock), not for a guessed duration.
+#[tokio::test]
+async fn rate_limit_window_resets_at_its_announced_end() {
+    let limits = BucketLimits { users: 5, ..BucketLimits::default() };
+    let s = start(20, SimOptions { limits, time_scale: 60.0, ..SimOptions::default() }).await; // 1 s windows
+    let tok = s.super_admin_token();
+    let r = get(&s, &tok, "/api/v1/users?limit=2").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "x-rate-limit-remaining").unwrap(), "4");
+    let first_end = reset_ms(&r);
+    wait_until_ms(first_end, Duration::from_secs(2)).await;
+    let r = get(&s, &tok, "/api/v1/users").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "x-rate-limit-remaining").unwrap(), "4", "a new window, not the old one's last 3");
+    assert!(reset_ms(&r) >= first_end + 1000, "the new window ends a window after the old one: {} vs {first_end}", reset_ms(&r));
+    s.shutdown().await;
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The end of the response's rate-limit window, in epoch milliseconds on the simulator's clock.
+fn reset_ms(r: &Response) -> i64 {
+    header(r, "x-sim-rate-limit-reset-ms").expect("x-sim-rate-limit-reset-ms").parse().unwrap()
+}
+
+/// Returns once the system clock reaches `epoch_ms`, which must be at most `horizon` away (a reset further
+/// off is a bug, not a slow machine).
+async fn wait_until_ms(epoch_ms: i64, horizon: Duration) {
+    let mut left = epoch_ms - now_ms();
+    assert!(left <= horizon.as_millis() as i64, "{epoch_ms} is {left} ms away, more than {horizon:?}");
+    while left > 0 {
+        tokio::time::sleep(Duration::from_millis(left as u64)).await;
+        left = epoch_ms - now_ms();
+    }
 }
 
 #[tokio::test]

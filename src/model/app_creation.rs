@@ -91,12 +91,17 @@ impl EarliestCreations {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::fixture;
     use super::*;
     use serde_json::json;
 
+    /// The System Log's `application.lifecycle.create` event, by `actor` for `app` at `published`.
     fn event(actor: &str, app: &str, published: &str) -> Value {
-        json!({"eventType": "application.lifecycle.create", "published": published,
-            "actor": {"id": actor, "type": "User"}, "target": [{"id": app, "type": "AppInstance"}]})
+        let mut e = fixture("log_event_app_create");
+        e["actor"]["id"] = json!(actor);
+        e["target"][0]["id"] = json!(app);
+        e["published"] = json!(published);
+        e
     }
 
     #[test]
@@ -107,7 +112,9 @@ mod tests {
         c.add(&event("00uA", "0oa1", "2026-10-02T00:00:00.000Z"));
         c.add(&event("00uA", "0oa1", "2026-10-01T00:00:00.000Z"));
         c.add(&event("00uA", "0oa1", "2026-10-05T00:00:00.000Z"));
-        c.add(&json!({"eventType": "user.session.start", "actor": {"id": "00uA", "type": "User"}}));
+        let mut sign_in = event("00uA", "0oa1", "2026-09-30T00:00:00.000Z");
+        sign_in["eventType"] = json!("user.session.start");
+        c.add(&sign_in);
         let edges = c.into_edges(&ctx);
         let got: Vec<_> = edges
             .iter()
@@ -128,7 +135,7 @@ mod tests {
         for t in APP_CREATION_EVENT_TYPES {
             let mut e = event("00uA", "0oa1", "2026-10-01T00:00:00.000Z");
             e["eventType"] = json!(t);
-            e["debugContext"] = json!({"debugData": {"requestUri": "/admin/app/x/instance/_new_/"}});
+            e["debugContext"]["debugData"]["requestUri"] = json!("/admin/app/x/instance/_new_/");
             assert!(is_app_creation(&e), "{t}");
         }
     }

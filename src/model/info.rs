@@ -100,44 +100,49 @@ pub(crate) fn carry_over_unread(account: &mut NodeRecord, org_read: bool, suppor
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::{fixture, without};
     use super::super::{account, Context, Prop};
     use super::*;
     use serde_json::json;
 
     #[test]
     fn users_are_deprovisioned_by_status() {
-        let u = UserInfo::from_user(&json!({"id": "00u1", "status": "DEPROVISIONED"})).unwrap();
-        assert_eq!(u, UserInfo { id: "00u1".into(), deprovisioned: true });
-        assert!(!UserInfo::from_user(&json!({"id": "00u2", "status": "ACTIVE"})).unwrap().deprovisioned);
-        assert!(!UserInfo::from_user(&json!({"id": "00u3"})).unwrap().deprovisioned);
-        assert_eq!(UserInfo::from_user(&json!({"status": "ACTIVE"})), None);
+        let mut user = fixture("user");
+        user["status"] = json!("DEPROVISIONED");
+        let u = UserInfo::from_user(&user).unwrap();
+        assert_eq!(u, UserInfo { id: "00u2ot2iur46vIUsV4x7".into(), deprovisioned: true });
+        assert!(!UserInfo::from_user(&fixture("user")).unwrap().deprovisioned);
+        assert!(!UserInfo::from_user(&without(fixture("user"), "status")).unwrap().deprovisioned);
+        assert_eq!(UserInfo::from_user(&without(fixture("user"), "id")), None);
     }
 
     #[test]
     fn group_stats_and_everyone() {
-        let everyone = json!({"id": "00gE", "type": "BUILT_IN", "profile": {"name": "Everyone"},
-            "_embedded": {"stats": {"usersCount": 3, "hasAdminPrivlege": false}}});
-        let g = GroupInfo::from_group(&everyone).unwrap();
-        assert_eq!((g.id.as_str(), g.kind.type_name), ("00gE", "okta_user_group"));
-        assert_eq!((g.users_count, g.has_admin, g.everyone), (Some(3), false, true));
+        let g = GroupInfo::from_group(&fixture("group_everyone")).unwrap();
+        assert_eq!((g.id.as_str(), g.kind.type_name), ("00gs5to49AhMBaJNU4x6", "okta_user_group"));
+        assert_eq!((g.users_count, g.has_admin, g.everyone), (Some(12), false, true));
 
-        let app_group = json!({"id": "00gA", "type": "APP_GROUP", "profile": {"name": "Everyone"},
-            "_embedded": {"stats": {"usersCount": 0, "hasAdminPrivlege": true}}});
+        // Only the BUILT_IN group is Everyone, whatever another group is called.
+        let mut app_group = fixture("group_app_ad");
+        app_group["profile"]["name"] = json!("Everyone");
         let g = GroupInfo::from_group(&app_group).unwrap();
         assert_eq!(g.kind.type_name, "okta_app_user_group");
         assert_eq!((g.users_count, g.has_admin, g.everyone), (Some(0), true, false));
 
-        // Without stats: members unknown (so they are read) and roles assumed (so they are read).
-        let bare = GroupInfo::from_group(&json!({"id": "00gB", "type": "OKTA_GROUP"})).unwrap();
+        // Without stats (a group read without expand=stats): members unknown (so they are read) and roles
+        // assumed (so they are read).
+        let bare = GroupInfo::from_group(&fixture("group_okta")).unwrap();
         assert_eq!((bare.users_count, bare.has_admin, bare.everyone), (None, true, false));
-        assert!(GroupInfo::from_group(&json!({"type": "OKTA_GROUP"})).is_none());
+        assert!(GroupInfo::from_group(&without(fixture("group_okta"), "id")).is_none());
     }
 
     #[test]
     fn ids_of_listed_objects() {
-        assert_eq!(object_id(&json!({"id": "00u1", "profile": {}})), Some("00u1"));
-        assert_eq!(object_id(&json!({"id": null})), None);
-        assert_eq!(object_id(&json!({"_links": {}})), None);
+        assert_eq!(object_id(&fixture("user")), Some("00u2ot2iur46vIUsV4x7"));
+        let mut null_id = fixture("group_okta");
+        null_id["id"] = serde_json::Value::Null;
+        assert_eq!(object_id(&null_id), None);
+        assert_eq!(object_id(&without(fixture("group_okta"), "id")), None);
     }
 
     #[test]
@@ -158,13 +163,16 @@ mod tests {
         // Only the unread settings: what this sync wrote itself is never replaced.
         assert_eq!(both_unread.props.get("accountName"), Some(&Prop::from("acme")));
 
-        let org = json!({"companyName": "Acme Two"});
+        let mut org = fixture("org");
+        org["companyName"] = json!("Acme Two");
         let mut support_unread = account(&ctx, Some(&org), None);
         carry_over_unread(&mut support_unread, true, false, &previous);
         assert_eq!(support_unread.props.get("companyName"), Some(&Prop::from("Acme Two")));
         assert_eq!(support_unread.props.get("supportEnabled"), Some(&Prop::Bool(true)));
 
-        let mut org_unread = account(&ctx, None, Some(&json!({"support": "DISABLED"})));
+        let mut support = fixture("org_okta_support");
+        support["support"] = json!("DISABLED");
+        let mut org_unread = account(&ctx, None, Some(&support));
         carry_over_unread(&mut org_unread, false, true, &previous);
         assert_eq!(org_unread.props.get("companyName"), Some(&Prop::from("Acme Inc")));
         assert_eq!(org_unread.props.get("supportEnabled"), Some(&Prop::Bool(false)));

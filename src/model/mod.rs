@@ -139,15 +139,18 @@ mod tests {
     #[test]
     fn member_edges_point_from_the_group_to_a_listed_member() {
         let ctx = Context::new("https://acme.okta.com", "acme.okta.com", "acme");
-        let member = serde_json::json!({"id": "00u1", "status": "ACTIVE", "profile": {"login": "a@x.io"}});
+        // An item of GET /api/v1/groups/{id}/users is a user object.
+        let member = fixtures::fixture("user");
         let e = member_edge(&ctx, &kinds::APP_USER_GROUP, "00gA", &member).unwrap();
-        assert_eq!((e.kind.type_name, e.from.as_str(), e.to.as_str()), ("okta_app_user_group_has_user", "00gA", "00u1"));
+        assert_eq!((e.kind.type_name, e.from.as_str(), e.to.as_str()), ("okta_app_user_group_has_user", "00gA", "00u2ot2iur46vIUsV4x7"));
         let e = member_edge(&ctx, &kinds::USER_GROUP, "00gB", &member).unwrap();
         assert_eq!(e.kind.type_name, "okta_user_group_has_user");
-        assert!(member_edge(&ctx, &kinds::USER_GROUP, "00gB", &serde_json::json!({"profile": {}})).is_none());
+        assert!(member_edge(&ctx, &kinds::USER_GROUP, "00gB", &fixtures::without(member, "id")).is_none());
         assert_eq!(Records::of_edges(vec![e]).len(), 1);
     }
 }
 
+#[cfg(test)]
+mod fixtures;
 #[cfg(test)]
 mod map_tests;
