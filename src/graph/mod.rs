@@ -134,6 +134,11 @@ pub struct ServerInfo {
     pub edition: String,
 }
 
+/// How long one statement may go without its whole answer before it is abandoned and run again: far
+/// longer than any statement oktagraph sends takes (a batch of 2,000 rows, a sweep of 10,000), short
+/// enough that a lost reply costs minutes, not the whole run.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(300);
+
 impl Graph {
     /// Connects and proves the connection with a round trip, so a wrong password or an unreachable server
     /// is reported here, once, with a clear reason.
@@ -214,6 +219,20 @@ impl Graph {
     }
 
     async fn rows_once(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
+        // A reply that never comes (seen twice in CI: the client waiting on an open connection while Neo4j ran
+        // no transaction) becomes a transient error, so the statement, idempotent like all of ours, is run
+        // again on another connection instead of stalling the sync for good.
+        match tokio::time::timeout(REPLY_TIMEOUT, self.rows_unbounded(q, context)).await {
+            Ok(r) => r,
+            Err(_) => Err(GraphError::Query {
+                context: context.to_string(),
+                message: format!("no answer from Neo4j within {} s", REPLY_TIMEOUT.as_secs()),
+                transient: true,
+            }),
+        }
+    }
+
+    async fn rows_unbounded(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
         let mut stream = self.inner.execute(q).await.map_err(|e| classify(&self.config, context, e))?;
         let mut out = Vec::new();
         loop {
