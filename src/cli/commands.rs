@@ -169,6 +169,7 @@ async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliEr
         if let Some(steps) = &args.steps {
             j.steps = Some(steps.clone());
         }
+        j.wait_for_lock = args.wait;
         // Validate everything (org URL, keys, step names) before touching the graph.
         sync::enabled_steps(j.steps.as_deref()).map_err(|e| CliError::usage(format!("account '{}': {e}", a.name)))?;
         sync::okta_client(&j).map_err(|e| CliError::usage(format!("account '{}': {e}", a.name)))?;
@@ -185,12 +186,11 @@ async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliEr
         let graph = graph.clone();
         let mut cancel = cancel.clone();
         let alerts = alerts.clone();
-        let wait = args.wait;
         tasks.push(tokio::spawn(async move {
             let mut worst = ExitCode::Success;
             loop {
                 // A polling loop that meets another process's sync skips this round and tries at the next.
-                let code = sync_once(&graph, &job, cancel.clone(), alerts.as_ref().as_ref(), wait).await;
+                let code = sync_once(&graph, &job, cancel.clone(), alerts.as_ref().as_ref()).await;
                 worst = worse(worst, code);
                 let Some(every) = interval else { break };
                 if *cancel.borrow() {
@@ -228,39 +228,15 @@ fn worse(a: ExitCode, b: ExitCode) -> ExitCode {
     }
 }
 
-/// How often a `sync --wait` asks again for a lock another process holds.
-const LOCK_WAIT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// One sync of one account, reported; returns its exit code. With `wait`, a sync that finds the account's
-/// lock held by another process waits for it (until cancelled) instead of returning [`ExitCode::Busy`].
+/// One sync of one account, reported; returns its exit code.
 pub(crate) async fn sync_once(
     graph: &Graph,
     job: &AccountJob,
-    mut cancel: watch::Receiver<bool>,
+    cancel: watch::Receiver<bool>,
     alerts: Option<&crate::alerts::Alerts>,
-    wait: bool,
 ) -> ExitCode {
     let reporter = Arc::new(ProgressReporter::new(job.name.as_deref().unwrap_or("okta")));
-    let mut told = false;
-    let result = loop {
-        let r = sync::sync_account(graph, job, cancel.clone(), reporter.clone()).await;
-        match &r {
-            Err(sync::SyncError::Busy(holder)) if wait && !*cancel.borrow() => {
-                if !told {
-                    eprintln!(
-                        "oktagraph: account '{}': waiting for another sync to end: {holder}",
-                        job.name.as_deref().unwrap_or(&job.org_url)
-                    );
-                    told = true;
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(LOCK_WAIT_POLL) => continue,
-                    _ = cancel.changed() => break r,
-                }
-            }
-            _ => break r,
-        }
-    };
+    let result = sync::sync_account(graph, job, cancel, reporter.clone()).await;
     reporter.finish();
     match result {
         Ok(summary) => {

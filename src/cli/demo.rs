@@ -25,7 +25,7 @@ pub async fn run(g: &GlobalArgs, args: &DemoArgs, tools: &impl Tools) -> Result<
     job.description = Some("oktagraph demo: a simulated Okta org".into());
     job.tag_with_account_name = true;
     let cancel = super::commands::cancel_on_signals();
-    let code = sync_once(&graph, &job, cancel, None, false).await;
+    let code = sync_once(&graph, &job, cancel, None).await;
     // Bounded: a client connection kept alive must not hold the demo open.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), org.shutdown).await;
     let browser = browser_url(&s.neo4j.uri);

@@ -61,6 +61,10 @@ impl Reporter for ProgressReporter {
         }
     }
 
+    fn waiting_for_lock(&self, holder: &crate::graph::lock::LockHolder) {
+        eprintln!("oktagraph: account '{}': waiting for another sync to end: {holder}", self.account);
+    }
+
     fn step_finished(&self, step: &str, outcome: &StepOutcome) {
         let state = if outcome.complete {
             "complete"

@@ -37,6 +37,8 @@ pub trait Reporter: Send + Sync {
     /// `items` read so far by the step; `api` is the client's running totals (calls, waits) for context.
     fn step_items(&self, _step: &str, _items: u64, _api: &crate::okta::BucketStats) {}
     fn step_finished(&self, _step: &str, _outcome: &StepOutcome) {}
+    /// Another process holds the account's sync lock and this sync waits for it (`sync --wait`); called once.
+    fn waiting_for_lock(&self, _holder: &crate::graph::lock::LockHolder) {}
 }
 
 /// A reporter that shows nothing.

@@ -28,6 +28,9 @@ pub struct AccountJob {
     pub max_in_flight: usize,
     /// How long the account's sync lock outlives its last heartbeat (docs/graph.md#sync-lock).
     pub lock_ttl: std::time::Duration,
+    /// When another process holds the account's lock, wait for it (until cancelled) instead of returning
+    /// [`SyncError::Busy`].
+    pub wait_for_lock: bool,
 }
 
 impl std::fmt::Debug for AccountJob {
@@ -48,6 +51,7 @@ impl AccountJob {
             rate_limit_share: crate::okta::DEFAULT_RATE_LIMIT_SHARE,
             max_in_flight: crate::okta::DEFAULT_MAX_IN_FLIGHT,
             lock_ttl: lock::DEFAULT_LOCK_TTL,
+            wait_for_lock: false,
         }
     }
 }
@@ -149,18 +153,45 @@ pub async fn sync_account(
     graph.apply_schema().await?;
     // One sync per account at a time: taken before anything of the account is read or written.
     let run_id = uuid::Uuid::new_v4().to_string();
-    let held = match lock::acquire(graph, &ctx.account_key, &run_id, job.lock_ttl).await? {
-        Acquired::Held(h) => h,
-        Acquired::Busy(holder) => return Err(SyncError::Busy(Box::new(holder))),
-    };
-    if let Some(previous) = &held.took_over_from {
-        tracing::warn!(account = %account_name, previous = %previous, "took over the sync lock of a run that stopped renewing it");
-    }
+    let held = acquire_lock(graph, job, &ctx.account_key, &run_id, cancel.clone(), reporter.as_ref()).await?;
     let result = sync_locked(graph, job, &client, ctx, &held, now, started_at, enabled, cancel, reporter).await;
     if let Err(e) = lock::release(graph, &held).await {
         tracing::warn!(account = %account_name, error = %e, "could not release the sync lock; it frees itself when it expires");
     }
     result
+}
+
+/// How often a sync waiting for another process's lock (`sync --wait`) asks again.
+const LOCK_WAIT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Takes the account's lock for run `run_id`; when another process holds it, returns [`SyncError::Busy`],
+/// or with `job.wait_for_lock` asks again until it is free or the sync is cancelled.
+async fn acquire_lock(
+    graph: &Graph,
+    job: &AccountJob,
+    account_key: &str,
+    run_id: &str,
+    mut cancel: watch::Receiver<bool>,
+    reporter: &dyn Reporter,
+) -> Result<HeldLock, SyncError> {
+    let mut told = false;
+    loop {
+        let holder = match lock::acquire(graph, account_key, run_id, job.lock_ttl).await? {
+            Acquired::Held(h) => return Ok(h),
+            Acquired::Busy(holder) => holder,
+        };
+        if !job.wait_for_lock || *cancel.borrow() {
+            return Err(SyncError::Busy(Box::new(holder)));
+        }
+        if !told {
+            reporter.waiting_for_lock(&holder);
+            told = true;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(LOCK_WAIT_POLL) => {}
+            _ = cancel.changed() => return Err(SyncError::Busy(Box::new(holder))),
+        }
+    }
 }
 
 /// The part of a sync that runs under the account's lock.
@@ -185,8 +216,8 @@ async fn sync_locked(
     let (stop_tx, stop) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
     let forward = tokio::spawn(forward_cancel(cancel.clone(), stop_tx.clone()));
-    let lock_lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let heartbeat = tokio::spawn(heartbeat(graph.clone(), held.clone(), run.key.clone(), stop_tx.clone(), lock_lost.clone()));
+    // The heartbeat ends only when it finds the lock taken over.
+    let heartbeat = tokio::spawn(heartbeat(graph.clone(), held.clone(), run.key.clone(), stop_tx.clone()));
     let mut warnings: Vec<String> = Vec::new();
     if let Some(previous) = &held.took_over_from {
         warnings.push(format!("took over the sync lock of run {previous}, which had stopped renewing it"));
@@ -243,7 +274,7 @@ async fn sync_locked(
 
     // The sweep: only after every write landed, only for complete steps, never when interrupted, and only
     // while this run still holds the account's lock (checked again right before it).
-    let renewed = if lock_lost.load(std::sync::atomic::Ordering::SeqCst) { Ok(false) } else { lock::renew(graph, held, &run.key).await };
+    let renewed = if heartbeat.is_finished() { Ok(false) } else { lock::renew(graph, held, &run.key).await };
     let still_held = matches!(renewed, Ok(true));
     let lost = matches!(renewed, Ok(false)) && !interrupted;
     if lost {
@@ -342,14 +373,9 @@ async fn forward_cancel(mut cancel: watch::Receiver<bool>, stop: Arc<watch::Send
 
 /// Renews the lock every quarter of its time to live until aborted. When the lock turns out to be taken
 /// over (this process stalled past its expiry), collection stops and the run sweeps nothing. A failed
-/// renewal (Neo4j briefly away) is retried at the next beat: the lock survives three missed beats.
-async fn heartbeat(
-    graph: Graph,
-    held: HeldLock,
-    run_key: String,
-    stop: Arc<watch::Sender<bool>>,
-    lost: Arc<std::sync::atomic::AtomicBool>,
-) {
+/// renewal (Neo4j briefly away) is retried at the next beat: the lock survives three missed beats. It returns
+/// only when the lock is lost.
+async fn heartbeat(graph: Graph, held: HeldLock, run_key: String, stop: Arc<watch::Sender<bool>>) {
     let every = held.ttl / 4;
     loop {
         tokio::time::sleep(every).await;
@@ -357,7 +383,6 @@ async fn heartbeat(
             Ok(true) => {}
             Ok(false) => {
                 tracing::error!(account = %held.account_key, "another process took over this account's sync lock; stopping without a sweep");
-                lost.store(true, std::sync::atomic::Ordering::SeqCst);
                 let _ = stop.send(true);
                 return;
             }
