@@ -75,10 +75,7 @@ pub fn load(cli: &ConfigOverrides, env: &dyn Fn(&str) -> Option<String>) -> Resu
 /// relative paths in the file.
 pub fn load_str(path: &Path, source: &str, cli: &ConfigOverrides, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
     let raw = raw::parse(path, source)?;
-    let mut plan = validate::validate(&raw, &validate::Doc { path, source }, cli, env)?;
-    if cli.graph_only {
-        plan.accounts.clear();
-    }
+    let plan = validate::validate(&raw, &validate::Doc { path, source }, cli, env)?;
     build::build(plan, env)
 }
 

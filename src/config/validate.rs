@@ -101,8 +101,9 @@ pub(crate) fn validate(
     let alerts = alerts(&raw.sync, doc)?;
     let lock_ttl = lock_ttl(&raw.sync, doc)?;
     let mut accounts = match accounts(&raw.accounts, doc, env) {
-        // A command that only talks to Neo4j has no use for credentials, configured or not.
-        Err(ConfigError::MissingCredentials { .. }) if cli.graph_only => Vec::new(),
+        // A command that only talks to Neo4j neither reads nor needs credentials, configured or not: the
+        // accounts are checked, then left out, so their secrets are never read.
+        Ok(_) | Err(ConfigError::MissingCredentials { .. }) if cli.graph_only => Vec::new(),
         other => other?,
     };
     if let Some(wanted) = &cli.account {
