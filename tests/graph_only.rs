@@ -2,9 +2,7 @@
 //! `oktagraph init` writes and no Okta token in the environment; `sync` still needs (and names) it.
 
 use crate::util;
-use oktagraph::graph::GraphWriter;
 use oktagraph::model;
-use serde_json::json;
 use std::path::Path;
 
 /// Runs the binary in `dir` (so it finds `dir/oktagraph.toml`) with only PATH, the Neo4j variables and
@@ -41,14 +39,9 @@ async fn graph_only_commands_need_no_okta_credentials() {
     let ctx = util::unique_context("graph-only");
     let key = ctx.account_key.clone();
     let id = |s: &str| format!("{}-{s}", &key[13..25]);
-    let mut recs = model::Records::default();
+    let mut recs = util::users(&ctx, &[&id("kept"), &id("gone")], "eng");
     recs.nodes.push(model::account(&ctx, None, None));
-    for u in [id("kept"), id("gone")] {
-        recs.extend(model::user(&ctx, &json!({"id": u, "status": "ACTIVE", "profile": {"login": format!("{u}@example.com")}})).unwrap());
-    }
-    let mut w = GraphWriter::new(g.clone(), chrono::Utc::now().fixed_offset());
-    w.write(recs).await.unwrap();
-    w.flush().await.unwrap();
+    util::write(&g, recs, chrono::Utc::now().fixed_offset()).await;
     util::count(
         &g,
         "MATCH (u:okta_user {_key: $k}) SET u._deleted = true, u._deletedOn = datetime() - duration('P60D'), u:Deleted RETURN count(u) AS n",

@@ -3,56 +3,37 @@
 use crate::util;
 use chrono::{Duration, Utc};
 use oktagraph::graph::sweep::{sweep, SweepPlan};
-use oktagraph::graph::GraphWriter;
-use oktagraph::model::{self, kinds, Context, Records};
+use oktagraph::model::{self, kinds, Records};
 use serde_json::json;
-
-fn users(ctx: &Context, ids: &[&str], dept: &str) -> Records {
-    let mut r = Records::default();
-    for id in ids {
-        let u = json!({"id": id, "status": "ACTIVE", "created": "2024-01-02T03:04:05.000Z",
-            "profile": {"login": format!("{id}@example.com"), "email": format!("{id}@Example.com"),
-                        "firstName": "F", "lastName": id, "department": dept}});
-        r.extend(model::user(ctx, &u).unwrap());
-    }
-    r
-}
-
-async fn write(g: &oktagraph::graph::Graph, recs: Records, now: chrono::DateTime<chrono::FixedOffset>) -> oktagraph::graph::WriteCounts {
-    let mut w = GraphWriter::new(g.clone(), now);
-    w.write(recs).await.unwrap();
-    w.flush().await.unwrap();
-    w.into_counts()
-}
 
 #[tokio::test]
 async fn upsert_is_idempotent_and_classifies_changes() {
     let g = util::graph().await;
     let ctx = util::unique_context("writer");
     let t1 = Utc::now().fixed_offset();
-    let mut recs = users(&ctx, &["u1", "u2", "u3"], "eng");
+    let mut recs = util::users(&ctx, &["u1", "u2", "u3"], "eng");
     recs.nodes.push(model::account(&ctx, None, None));
-    let c = write(&g, recs, t1).await;
+    let c = util::write(&g, recs, t1).await;
     assert_eq!(c["okta_user"].created, 3);
     assert_eq!(c["okta_account_has_user"].created, 3);
     assert_eq!(c["okta_user_is_employee"].created, 3);
 
     // Same data again: nothing changes but _lastSeenOn.
     let t2 = t1 + Duration::seconds(10);
-    let mut recs = users(&ctx, &["u1", "u2", "u3"], "eng");
+    let mut recs = util::users(&ctx, &["u1", "u2", "u3"], "eng");
     recs.nodes.push(model::account(&ctx, None, None));
-    let c = write(&g, recs, t2).await;
+    let c = util::write(&g, recs, t2).await;
     assert_eq!((c["okta_user"].created, c["okta_user"].updated, c["okta_user"].unchanged), (0, 0, 3));
     assert_eq!(c["okta_user_is_employee"].unchanged, 3);
 
     // One attribute changes on one user, and one attribute disappears on another.
     let t3 = t2 + Duration::seconds(10);
-    let mut recs = users(&ctx, &["u1", "u2"], "eng");
-    let mut u3 = users(&ctx, &["u3"], "sales");
+    let mut recs = util::users(&ctx, &["u1", "u2"], "eng");
+    let mut u3 = util::users(&ctx, &["u3"], "sales");
     u3.nodes[0].props.remove("department");
     recs.extend(u3);
     recs.nodes.push(model::account(&ctx, None, None));
-    let c = write(&g, recs, t3).await;
+    let c = util::write(&g, recs, t3).await;
     assert_eq!((c["okta_user"].updated, c["okta_user"].unchanged), (1, 2));
     let n = util::count(
         &g,
@@ -78,13 +59,13 @@ async fn sweep_soft_deletes_unseen_and_undeletes_returning_objects() {
     let ctx = util::unique_context("sweep");
     let other = util::unique_context("sweep-other");
     let t1 = Utc::now().fixed_offset() - Duration::minutes(5);
-    let mut recs = users(&ctx, &["a1", "a2"], "eng");
-    recs.extend(users(&other, &["b1"], "eng"));
-    write(&g, recs, t1).await;
+    let mut recs = util::users(&ctx, &["a1", "a2"], "eng");
+    recs.extend(util::users(&other, &["b1"], "eng"));
+    util::write(&g, recs, t1).await;
 
     // Second sync of `ctx` sees only a1.
     let t2 = t1 + Duration::minutes(1);
-    write(&g, users(&ctx, &["a1"], "eng"), t2).await;
+    util::write(&g, util::users(&ctx, &["a1"], "eng"), t2).await;
     let plan = SweepPlan {
         account_key: &ctx.account_key,
         seen_since: t2,
@@ -117,7 +98,7 @@ async fn sweep_soft_deletes_unseen_and_undeletes_returning_objects() {
 
     // a2 comes back unchanged: undeleted.
     let t3 = t2 + Duration::minutes(1);
-    let c = write(&g, users(&ctx, &["a1", "a2"], "eng"), t3).await;
+    let c = util::write(&g, util::users(&ctx, &["a1", "a2"], "eng"), t3).await;
     assert_eq!(c["okta_user"].undeleted, 1);
     let n = util::count(&g, "MATCH (u:okta_user {_key:'a2', _accountKey:$a}) WHERE NOT u:Deleted AND u._deleted = false AND u._deletedOn IS NULL RETURN count(u) AS n", &[("a", &ctx.account_key)]).await;
     assert_eq!(n, 1);
@@ -131,12 +112,12 @@ async fn created_edges_outside_the_log_window_survive_the_sweep() {
     let g = util::graph().await;
     let ctx = util::unique_context("window");
     let t1 = Utc::now().fixed_offset() - Duration::minutes(5);
-    let mut recs = users(&ctx, &["c1"], "eng");
+    let mut recs = util::users(&ctx, &["c1"], "eng");
     for (app, days) in [("0oaOld", 120), ("0oaNew", 10)] {
         recs.extend(model::application(&ctx, &json!({"id": app, "name": "bookmark", "label": app, "status": "ACTIVE"})).unwrap());
         recs.edges.push(model::created_edge(&ctx, "c1", app, t1 - Duration::days(days)));
     }
-    write(&g, recs, t1).await;
+    util::write(&g, recs, t1).await;
     // The next sync sees neither event (the old one aged out; the new one vanished).
     let t2 = t1 + Duration::minutes(1);
     let plan = SweepPlan {
@@ -172,7 +153,7 @@ async fn shared_aws_roles_keep_other_tools_properties_and_hostile_values_round_t
     let info = model::AppInfo { id: "0oaAws".into(), aws: true, aws_account_id: Some("123456789012".into()) };
     recs.extend(model::application(&ctx, &json!({"id": "0oaAws", "name": "amazon_aws", "label": "AWS"})).unwrap());
     recs.extend(model::app_user(&ctx, &info, &json!({"id": "h1", "scope": "USER", "profile": {"samlRoles": [arn]}})).unwrap());
-    write(&g, recs, t1).await;
+    util::write(&g, recs, t1).await;
     let owned =
         util::strings(&g, "MATCH (r:aws_iam_role:AccessRole {_key:$k}) RETURN r.ownedBy + '/' + r.roleName AS v", &[("k", &arn)]).await;
     assert_eq!(owned.len(), 1);
@@ -214,10 +195,10 @@ async fn concurrent_batches_with_duplicates_write_each_object_once() {
     recs.nodes.push(model::account(&ctx, None, None));
     for _ in 0..4 {
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        recs.extend(users(&ctx, &refs, "eng"));
+        recs.extend(util::users(&ctx, &refs, "eng"));
     }
     let now = Utc::now().fixed_offset();
-    let c = write(&g, recs, now).await;
+    let c = util::write(&g, recs, now).await;
     let u = c["okta_user"];
     assert_eq!(u.created, 10, "{u:?}");
     assert_eq!(u.written(), 40, "every duplicate row was matched, none failed: {u:?}");

@@ -8,10 +8,9 @@ use chrono::{Duration as ChronoDuration, Utc};
 use okta_sim::Faults;
 use oktagraph::graph::lock::{self, Acquired};
 use oktagraph::graph::sweep::{sweep, SweepPlan};
-use oktagraph::graph::{runs, Graph, GraphWriter};
-use oktagraph::model::{self, kinds, Context, Records};
+use oktagraph::graph::{runs, Graph};
+use oktagraph::model::kinds;
 use oktagraph::sync::{self, RunStatus, SyncError};
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncBufReadExt;
@@ -224,22 +223,6 @@ async fn syncs_of_two_accounts_run_side_by_side() {
 
 // ---- The sweep on its own, with two runs overlapping (no lock involved) --------------------------------
 
-fn users(ctx: &Context, ids: &[String]) -> Records {
-    let mut r = Records::default();
-    for id in ids {
-        let u = json!({"id": id, "status": "ACTIVE", "created": "2024-01-02T03:04:05.000Z",
-            "profile": {"login": format!("{id}@example.com"), "email": format!("{id}@example.com"), "firstName": "F", "lastName": id}});
-        r.extend(model::user(ctx, &u).unwrap());
-    }
-    r
-}
-
-async fn write(g: &Graph, recs: Records, now: chrono::DateTime<chrono::FixedOffset>) {
-    let mut w = GraphWriter::new(g.clone(), now);
-    w.write(recs).await.unwrap();
-    w.flush().await.unwrap();
-}
-
 async fn live_users(g: &Graph, account: &str) -> Vec<String> {
     util::strings(g, "MATCH (u:okta_user {_accountKey: $a}) WHERE NOT u:Deleted RETURN u.login AS v", &[("a", account)]).await
 }
@@ -252,15 +235,15 @@ async fn overlapping_runs_never_sweep_what_the_other_has_seen() {
     let id = |s: &str| format!("{}-{s}", &acct[13..25]);
     let (old, both, only_a) = (id("old"), id("both"), id("only-a"));
     let t0 = Utc::now().fixed_offset() - ChronoDuration::minutes(10);
-    write(&g, users(&ctx, &[old.clone(), both.clone(), only_a.clone()]), t0).await;
+    util::write(&g, util::users(&ctx, &[&old, &both, &only_a], "eng"), t0).await;
 
     // Run A starts first and is still in flight; run B starts later, writes `both`, then A writes `both` and
     // `only_a` (an older view of Okta landing after the newer one).
     let (ta, tb) = (t0 + ChronoDuration::minutes(1), t0 + ChronoDuration::minutes(2));
     let run_a = runs::start(&g, &uuid::Uuid::new_v4().to_string(), &acct, "overlap", ta).await.unwrap();
     let run_b = runs::start(&g, &uuid::Uuid::new_v4().to_string(), &acct, "overlap", tb).await.unwrap();
-    write(&g, users(&ctx, std::slice::from_ref(&both)), tb).await;
-    write(&g, users(&ctx, &[both.clone(), only_a.clone()]), ta).await;
+    util::write(&g, util::users(&ctx, &[&both], "eng"), tb).await;
+    util::write(&g, util::users(&ctx, &[&both, &only_a], "eng"), ta).await;
 
     // B sweeps: A is alive, so nothing A has stamped counts as unseen; only `old` (seen by neither) goes.
     let ttl = Duration::from_secs(120);

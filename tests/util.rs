@@ -32,6 +32,30 @@ pub fn unique_context(tag: &str) -> Context {
     Context::new(&format!("https://{host}"), &host, tag)
 }
 
+/// Records of active users `ids` of `ctx`, as the model maps Okta's users (login and email `<id>@...`).
+pub fn users(ctx: &Context, ids: &[&str], dept: &str) -> oktagraph::model::Records {
+    let mut r = oktagraph::model::Records::default();
+    for id in ids {
+        let u = serde_json::json!({"id": id, "status": "ACTIVE", "created": "2024-01-02T03:04:05.000Z",
+            "profile": {"login": format!("{id}@example.com"), "email": format!("{id}@Example.com"),
+                        "firstName": "F", "lastName": id, "department": dept}});
+        r.extend(oktagraph::model::user(ctx, &u).unwrap());
+    }
+    r
+}
+
+/// Writes `recs` through the product's writer as a sync at `now` would, and returns its counts.
+pub async fn write(
+    g: &Graph,
+    recs: oktagraph::model::Records,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> oktagraph::graph::WriteCounts {
+    let mut w = oktagraph::graph::GraphWriter::new(g.clone(), now);
+    w.write(recs).await.unwrap();
+    w.flush().await.unwrap();
+    w.into_counts()
+}
+
 /// Runs a read query with string parameters and returns the integer in column `n` of the first row.
 pub async fn count(g: &Graph, q: &str, params: &[(&str, &str)]) -> i64 {
     let mut query = neo4rs::query(q);
