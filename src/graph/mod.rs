@@ -219,9 +219,9 @@ impl Graph {
     }
 
     async fn rows_once(&self, q: Query, context: &str) -> Result<Vec<neo4rs::Row>, GraphError> {
-        // A reply that never comes (seen twice in CI: the client waiting on an open connection while Neo4j ran
+        // A reply that never comes (seen in a CI run: the client waiting on an open connection while Neo4j ran
         // no transaction) becomes a transient error, so the statement, idempotent like all of ours, is run
-        // again on another connection instead of stalling the sync for good.
+        // again instead of stalling the sync for good.
         match tokio::time::timeout(REPLY_TIMEOUT, self.rows_unbounded(q, context)).await {
             Ok(r) => r,
             Err(_) => Err(GraphError::Query {
