@@ -113,7 +113,7 @@ async fn config_file_sync_query_export_and_purge() {
             .clone();
         org.users.0.remove(&uid);
     }
-    let o = tokio::task::block_in_place(|| run(&["sync", "--once", "--no-alerts"], &[], d));
+    let o = tokio::task::block_in_place(|| run(&["sync", "--once", "--full", "--no-alerts"], &[], d));
     assert!(o.status.success(), "{}", text(&o));
     let deleted = util::count(&g, "MATCH (n:Deleted {_accountKey:$a}) RETURN count(n) AS n", &[("a", &acct)]).await;
     assert_eq!(deleted, 1, "the removed user, and nothing else");

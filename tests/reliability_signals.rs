@@ -17,7 +17,8 @@ fn slow() -> Faults {
 fn spawn_sync(server: &SimServer) -> tokio::process::Child {
     let env = util::sim_env(server, &server.super_admin_token());
     let mut cmd = tokio::process::Command::new(util::bin());
-    cmd.args(["sync", "--once", "--no-alerts"])
+    // Full: the org was changed by hand, without the System Log events an incremental sync reads.
+    cmd.args(["sync", "--once", "--full", "--no-alerts"])
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .envs(env)

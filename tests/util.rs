@@ -183,8 +183,13 @@ pub async fn sim_faulty(users: usize, faults: Faults) -> SimServer {
 }
 
 /// A job for the simulator with a token, named after the org.
+/// Every sync of it is full: most tests change the simulated org by hand, without the System Log events Okta
+/// writes, so only a full sync can see those changes. Incremental syncs are tested with the simulator's churn
+/// (tests/incremental.rs), which changes the org as Okta does.
 pub fn sim_job(server: &SimServer, token: &str) -> AccountJob {
-    AccountJob::new(&server.base_url(), Credentials::Ssws(SecretString::from(token.to_string())))
+    let mut j = AccountJob::new(&server.base_url(), Credentials::Ssws(SecretString::from(token.to_string())));
+    j.full_sync_interval = oktagraph::sync::mode::FullSyncInterval::Always;
+    j
 }
 
 /// Bookkeeping that legitimately differs between two syncs of the same data.

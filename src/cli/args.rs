@@ -98,6 +98,10 @@ pub struct SyncArgs {
     /// When another sync of an account is running, wait for it to end instead of exiting with code 5.
     #[arg(long)]
     pub wait: bool,
+    /// Read everything (a full sync) rather than only what changed since the last sync; with polling, every
+    /// sync this command runs is full.
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]

@@ -132,6 +132,7 @@ pub(crate) fn job(a: &config::AccountSettings, lock_ttl: std::time::Duration) ->
     j.rate_limit_share = a.rate_limit_share;
     j.max_in_flight = a.max_in_flight;
     j.lock_ttl = lock_ttl;
+    j.full_sync_interval = a.full_sync_interval;
     j
 }
 
@@ -170,6 +171,7 @@ async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliEr
             j.steps = Some(steps.clone());
         }
         j.wait_for_lock = args.wait;
+        j.force_full = args.full;
         // Validate everything (org URL, keys, step names) before touching the graph.
         sync::enabled_steps(j.steps.as_deref()).map_err(|e| CliError::usage(format!("account '{}': {e}", a.name)))?;
         sync::okta_client(&j).map_err(|e| CliError::usage(format!("account '{}': {e}", a.name)))?;

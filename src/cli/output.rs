@@ -8,7 +8,16 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use serde_json::Value;
 
 pub(crate) fn print_summary(s: &SyncSummary) {
-    println!("\n{} ({}) sync {}: {} in {:.1}s", s.account_name, s.account_key, s.status.as_str(), s.run_id, s.duration.as_secs_f64());
+    println!(
+        "\n{} ({}) {} sync {}: {} in {:.1}s",
+        s.account_name,
+        s.account_key,
+        s.mode.as_str(),
+        s.status.as_str(),
+        s.run_id,
+        s.duration.as_secs_f64()
+    );
+    println!("{} sync: {}", s.mode.as_str(), s.mode_reason);
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_header(vec!["type", "created", "updated", "unchanged", "deleted", "undeleted"]);

@@ -61,6 +61,15 @@ impl Reporter for ProgressReporter {
         }
     }
 
+    fn sync_mode(&self, mode: crate::sync::mode::SyncMode, reason: &str) {
+        match &self.multi {
+            Some(m) => {
+                let _ = m.println(format!("{}: {} sync ({reason})", self.account, mode.as_str()));
+            }
+            None => tracing::info!(account = %self.account, mode = mode.as_str(), reason, "sync mode"),
+        }
+    }
+
     fn waiting_for_lock(&self, holder: &crate::graph::lock::LockHolder) {
         eprintln!("oktagraph: account '{}': waiting for another sync to end: {holder}", self.account);
     }

@@ -17,7 +17,11 @@ fn factors_path(user_id: &str) -> String {
 impl Collector {
     /// One call per user that is not deprovisioned (the factors list is not paged).
     pub(super) async fn factors(&self, items: &mut u64) -> StepResult {
-        let users = self.shared.active_user_ids();
+        self.read_factors(self.shared.active_user_ids(), items).await
+    }
+
+    /// The factors of each of `users`, one call per user.
+    pub(super) async fn read_factors(&self, users: Vec<String>, items: &mut u64) -> StepResult {
         let mut stream = futures::stream::iter(users)
             .map(|uid| async move {
                 let r = self.client.get_json::<Vec<Value>>(&factors_path(&uid)).await;

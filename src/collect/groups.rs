@@ -7,22 +7,22 @@ use crate::model::{self, GroupInfo, Records};
 /// `GET /api/v1/groups` page size. Okta allows up to 10,000 but recommends "a specific value other than
 /// the default or maximum", and a smaller one when a request times out (Groups API, `limit`); 200 is the
 /// maximum of the users and apps lists.
-const GROUPS_PAGE: usize = 200;
+pub(super) const GROUPS_PAGE: usize = 200;
 
 /// `GET /api/v1/groups/{id}/users` page size: Okta's documented default for group members, 1,000 (Groups
 /// API), so a large group is read in few calls.
-const MEMBERS_PAGE: usize = 1000;
+pub(super) const MEMBERS_PAGE: usize = 1000;
 
 /// Edges per message for the `Everyone` group, whose members come from the user list without a call: the
 /// writer batches rows itself, so this only bounds one message on the (bounded) channel to the writer
 /// while keeping a 100,000-user org to 20 messages rather than 100,000.
-const EVERYONE_EDGES_PER_SEND: usize = 5000;
+pub(super) const EVERYONE_EDGES_PER_SEND: usize = 5000;
 
 fn groups_path() -> String {
     format!("/api/v1/groups?limit={GROUPS_PAGE}&expand=stats")
 }
 
-fn members_path(group_id: &str) -> String {
+pub(super) fn members_path(group_id: &str) -> String {
     format!("/api/v1/groups/{group_id}/users?limit={MEMBERS_PAGE}")
 }
 

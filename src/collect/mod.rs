@@ -13,7 +13,10 @@
 
 mod account;
 mod apps;
+pub(crate) mod delta;
+mod delta_apps;
 mod factors;
+pub(crate) mod feed;
 mod groups;
 mod paging;
 mod query;
@@ -26,7 +29,7 @@ mod system_log;
 mod users;
 
 pub use scheduler::Collector;
-pub use steps::{step, step_by_name, step_names, StepDef, StepId, STEPS};
+pub use steps::{step, step_by_name, step_names, IncrementalRead, StepDef, StepId, STEPS};
 
 use chrono::{DateTime, FixedOffset};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,6 +42,8 @@ pub trait Reporter: Send + Sync {
     fn step_finished(&self, _step: &str, _outcome: &StepOutcome) {}
     /// Another process holds the account's sync lock and this sync waits for it (`sync --wait`); called once.
     fn waiting_for_lock(&self, _holder: &crate::graph::lock::LockHolder) {}
+    /// The sync runs full or incremental, for this reason (docs/graph.md#incremental-sync); called once.
+    fn sync_mode(&self, _mode: crate::sync::mode::SyncMode, _reason: &str) {}
 }
 
 /// A reporter that shows nothing.
@@ -78,4 +83,6 @@ pub struct CollectResult {
     pub outcomes: BTreeMap<StepId, StepOutcome>,
     /// The start of the System Log window this sync read.
     pub window_start: DateTime<FixedOffset>,
+    /// What an incremental run read again in full, to reconcile (empty for a full run).
+    pub reconcile: crate::graph::reconcile::Reconcile,
 }

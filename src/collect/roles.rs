@@ -10,18 +10,18 @@ use serde_json::Value;
 const ASSIGNEES_PAGE: usize = 100;
 
 /// A user or group that may hold admin roles, and where its role assignments are listed.
-struct RoleHolder {
-    kind: &'static NodeKind,
-    id: String,
+pub(super) struct RoleHolder {
+    pub(super) kind: &'static NodeKind,
+    pub(super) id: String,
     roles_path: String,
 }
 
 impl RoleHolder {
-    fn user(id: String) -> RoleHolder {
+    pub(super) fn user(id: String) -> RoleHolder {
         RoleHolder { kind: &kinds::USER, roles_path: format!("/api/v1/users/{id}/roles"), id }
     }
 
-    fn group(kind: &'static NodeKind, id: String) -> RoleHolder {
+    pub(super) fn group(kind: &'static NodeKind, id: String) -> RoleHolder {
         RoleHolder { kind, roles_path: format!("/api/v1/groups/{id}/roles"), id }
     }
 }
@@ -42,6 +42,11 @@ impl Collector {
             .map(RoleHolder::user)
             .chain(self.shared.groups().into_iter().filter(|g| g.has_admin).map(|g| RoleHolder::group(g.kind, g.id)))
             .collect();
+        self.read_roles(holders, items).await
+    }
+
+    /// The role assignments of each holder, one call each, one at a time.
+    pub(super) async fn read_roles(&self, holders: Vec<RoleHolder>, items: &mut u64) -> StepResult {
         let mut recs = Records::default();
         for h in holders {
             self.check_cancel()?;

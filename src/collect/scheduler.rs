@@ -9,7 +9,9 @@ use crate::model::{Context, Records};
 use crate::okta::{OktaClient, OktaError};
 use chrono::{DateTime, Duration, FixedOffset};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use super::delta::Delta;
+use crate::graph::reconcile::Reconcile;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, watch};
 
 pub struct Collector {
@@ -22,6 +24,9 @@ pub struct Collector {
     pub(super) shared: Shared,
     /// Each step's completion (`Some(complete)` once finished), awaited by the steps that depend on it.
     done: HashMap<StepId, watch::Sender<Option<bool>>>,
+    /// Set for an incremental run (docs/graph.md#incremental-sync).
+    pub(super) delta: Option<Delta>,
+    pub(super) reconcile: Mutex<Reconcile>,
 }
 
 pub(super) type StepResult = Result<(), StepFailure>;
@@ -32,6 +37,8 @@ pub(super) enum StepFailure {
     Interrupted,
     WriterGone,
     Dependency(Vec<&'static str>),
+    /// The step cannot be completed this way (an incremental run meeting what only a full sync can tell).
+    Incomplete(String),
 }
 
 impl Collector {
@@ -44,7 +51,13 @@ impl Collector {
         opts: CollectOptions,
     ) -> Collector {
         let done = STEPS.iter().map(|s| (s.id, watch::channel(None).0)).collect();
-        Collector { client, ctx, tx, cancel, reporter, opts, shared: Shared::default(), done }
+        Collector { client, ctx, tx, cancel, reporter, opts, shared: Shared::default(), done, delta: None, reconcile: Mutex::default() }
+    }
+
+    /// Makes this an incremental run working from `delta` (docs/graph.md#incremental-sync).
+    pub(crate) fn incremental(mut self, delta: Delta) -> Collector {
+        self.delta = Some(delta);
+        self
     }
 
     /// Runs every enabled step, each as soon as its dependencies are done.
@@ -56,7 +69,8 @@ impl Collector {
             (s.id, outcome)
         });
         let outcomes: BTreeMap<StepId, StepOutcome> = futures::future::join_all(futures).await.into_iter().collect();
-        CollectResult { outcomes, window_start }
+        let reconcile = std::mem::take(&mut *self.reconcile.lock().expect("reconcile"));
+        CollectResult { outcomes, window_start, reconcile }
     }
 
     async fn run_step(&self, s: &'static StepDef, window_start: DateTime<FixedOffset>) -> StepOutcome {
@@ -105,6 +119,7 @@ impl Collector {
             Err(StepFailure::Interrupted) => outcome.error = Some("interrupted".into()),
             Err(StepFailure::WriterGone) => outcome.error = Some("the graph writer stopped".into()),
             Err(StepFailure::Dependency(deps)) => outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", "))),
+            Err(StepFailure::Incomplete(why)) => outcome.error = Some(why),
         }
         let _ = self.done[&s.id].send(Some(outcome.complete));
         self.reporter.step_finished(s.name, &outcome);
@@ -113,6 +128,9 @@ impl Collector {
 
     /// The step's own work; each lives in its own file.
     async fn collect(&self, id: StepId, window_start: DateTime<FixedOffset>, items: &mut u64, warnings: &mut Vec<String>) -> StepResult {
+        if self.delta.is_some() {
+            return self.collect_delta(id, items, warnings).await;
+        }
         match id {
             StepId::Account => self.account(warnings).await,
             StepId::Users => self.users(items).await,
@@ -125,6 +143,23 @@ impl Collector {
             StepId::Roles => self.roles(items).await,
             StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log(window_start, items).await,
+        }
+    }
+
+    /// An incremental run's step: what changed only (docs/graph.md#incremental-sync).
+    async fn collect_delta(&self, id: StepId, items: &mut u64, warnings: &mut Vec<String>) -> StepResult {
+        match id {
+            StepId::Account => self.account(warnings).await,
+            StepId::Users => self.users_delta(items).await,
+            StepId::Employees => Ok(()),
+            StepId::Groups => self.groups_delta(items).await,
+            StepId::Memberships => self.memberships_delta(items).await,
+            StepId::Applications => self.applications_delta(items).await,
+            StepId::AppAssignments => self.app_assignments_delta(items).await,
+            StepId::Factors => self.factors_delta(items).await,
+            StepId::Roles => self.roles_delta(items).await,
+            StepId::Rules => self.rules(items).await,
+            StepId::SystemLog => self.system_log_delta(items).await,
         }
     }
 

@@ -15,6 +15,8 @@ struct State {
     users: Vec<UserInfo>,
     groups: Vec<GroupInfo>,
     apps: Vec<AppInfo>,
+    /// The groups an incremental run listed (with their stats); `groups` then also holds the graph's others.
+    listed_groups: Vec<GroupInfo>,
     group_kinds: HashMap<String, &'static NodeKind>,
 }
 
@@ -34,6 +36,10 @@ impl Shared {
         self.state().users.iter().map(|u| u.id.clone()).collect()
     }
 
+    pub(super) fn users(&self) -> Vec<UserInfo> {
+        self.state().users.clone()
+    }
+
     /// Users that are not deprovisioned: only these can have factors.
     pub(super) fn active_user_ids(&self) -> Vec<String> {
         self.state().users.iter().filter(|u| !u.deprovisioned).map(|u| u.id.clone()).collect()
@@ -47,6 +53,26 @@ impl Shared {
 
     pub(super) fn groups(&self) -> Vec<GroupInfo> {
         self.state().groups.clone()
+    }
+
+    pub(super) fn set_listed_groups(&self, groups: Vec<GroupInfo>) {
+        self.state().listed_groups = groups;
+    }
+
+    pub(super) fn listed_groups(&self) -> Vec<GroupInfo> {
+        self.state().listed_groups.clone()
+    }
+
+    /// A group by id (one the groups step did not list counts as an `okta_user_group` of unknown size).
+    pub(super) fn group_info(&self, id: &str) -> GroupInfo {
+        let s = self.state();
+        s.groups.iter().find(|g| g.id == id).cloned().unwrap_or_else(|| GroupInfo {
+            id: id.to_string(),
+            kind: s.group_kinds.get(id).copied().unwrap_or(&kinds::USER_GROUP),
+            users_count: None,
+            has_admin: true,
+            everyone: false,
+        })
     }
 
     /// The node kind of a group by id; a group the groups step did not list counts as an `okta_user_group`.

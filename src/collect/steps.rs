@@ -29,6 +29,17 @@ pub struct StepDef {
     pub edges: &'static [&'static RelKind],
     /// Needs more than a read-only admin: a 403 is a warning, not a failure (docs/graph.md#permissions).
     pub privileged: bool,
+    /// What an incremental run reads for this step (docs/graph.md#incremental-sync).
+    pub incremental: IncrementalRead,
+}
+
+/// How an incremental run reads a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncrementalRead {
+    /// In full, as a full sync does (a few calls): its types are swept as after a full sync.
+    InFull,
+    /// Only what changed: what was not seen is soft-deleted only where it was read again.
+    Changes,
 }
 
 use StepId::*;
@@ -40,16 +51,16 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[],
         nodes: &[&kinds::ACCOUNT, &kinds::SERVICE],
         edges: &[&kinds::ACCOUNT_HAS_SERVICE],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::InFull,
     },
-    StepDef { id: Users, name: "users", depends_on: &[], nodes: &[&kinds::USER], edges: &[&kinds::ACCOUNT_HAS_USER], privileged: false },
+    StepDef { id: Users, name: "users", depends_on: &[], nodes: &[&kinds::USER], edges: &[&kinds::ACCOUNT_HAS_USER], privileged: false, incremental: IncrementalRead::Changes },
     StepDef {
         id: Employees,
         name: "employees",
         depends_on: &[Users],
         nodes: &[&kinds::EMPLOYEE],
         edges: &[&kinds::USER_IS_EMPLOYEE],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::Changes,
     },
     StepDef {
         id: Groups,
@@ -57,7 +68,7 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[],
         nodes: &[&kinds::USER_GROUP, &kinds::APP_USER_GROUP],
         edges: &[&kinds::ACCOUNT_HAS_USER_GROUP, &kinds::ACCOUNT_HAS_APP_USER_GROUP],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::Changes,
     },
     StepDef {
         id: Memberships,
@@ -65,7 +76,7 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[Groups, Users],
         nodes: &[],
         edges: &[&kinds::USER_GROUP_HAS_USER, &kinds::APP_USER_GROUP_HAS_USER],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::Changes,
     },
     StepDef {
         id: Applications,
@@ -73,7 +84,7 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[],
         nodes: &[&kinds::APPLICATION],
         edges: &[&kinds::ACCOUNT_HAS_APPLICATION],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::InFull,
     },
     StepDef {
         id: AppAssignments,
@@ -88,7 +99,7 @@ pub static STEPS: &[StepDef] = &[
             &kinds::USER_GROUP_ASSIGNED_AWS_IAM_ROLE,
             &kinds::APP_USER_GROUP_ASSIGNED_AWS_IAM_ROLE,
         ],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::Changes,
     },
     StepDef {
         id: Factors,
@@ -96,7 +107,7 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[Users],
         nodes: &[&kinds::MFA_DEVICE],
         edges: &[&kinds::USER_ASSIGNED_MFA_DEVICE],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::Changes,
     },
     StepDef {
         id: Roles,
@@ -104,7 +115,7 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[Users, Groups],
         nodes: &[&kinds::ROLE],
         edges: &[&kinds::USER_ASSIGNED_ROLE, &kinds::USER_GROUP_ASSIGNED_ROLE, &kinds::APP_USER_GROUP_ASSIGNED_ROLE],
-        privileged: true,
+        privileged: true, incremental: IncrementalRead::Changes,
     },
     StepDef {
         id: Rules,
@@ -112,7 +123,7 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[Groups],
         nodes: &[&kinds::RULE],
         edges: &[&kinds::ACCOUNT_HAS_RULE, &kinds::RULE_MANAGES_USER_GROUP, &kinds::RULE_MANAGES_APP_USER_GROUP],
-        privileged: false,
+        privileged: false, incremental: IncrementalRead::InFull,
     },
     StepDef {
         id: SystemLog,
@@ -120,7 +131,7 @@ pub static STEPS: &[StepDef] = &[
         depends_on: &[Users, Applications],
         nodes: &[],
         edges: &[&kinds::USER_CREATED_APPLICATION],
-        privileged: true,
+        privileged: true, incremental: IncrementalRead::Changes,
     },
 ];
 

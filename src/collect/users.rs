@@ -8,7 +8,7 @@ use crate::model::{self, kinds, Records, UserInfo};
 
 /// `GET /api/v1/users` page size: Okta's documented maximum (and default) for this list, 200 ("Specifies
 /// the number of results returned (maximum 200)", Users API), so the org is read in the fewest calls.
-const USERS_PAGE: usize = 200;
+pub(super) const USERS_PAGE: usize = 200;
 
 /// The two lists that together hold every user: a plain list omits DEPROVISIONED users; a list filtered on
 /// that status returns exactly them.

@@ -33,6 +33,7 @@ pub(crate) fn build(plan: Plan, env: &dyn Fn(&str) -> Option<String>) -> Result<
                 auth,
                 tag_with_account_name: a.tag_with_account_name,
                 polling_interval: a.polling_interval,
+                full_sync_interval: a.full_sync_interval,
                 steps: a.steps,
                 rate_limit_share: a.rate_limit_share,
                 max_in_flight: a.max_in_flight,

@@ -197,6 +197,17 @@ pub enum ConfigError {
         /// Why, from [`super::parse_duration`].
         reason: String,
     },
+    /// `full_sync_interval` that is not `always` or a positive duration.
+    #[error("{at}: full_sync_interval \"{value}\" {reason}")]
+    FullSyncInterval {
+        /// Where.
+        at: Origin,
+        /// The rejected text.
+        value: String,
+        /// Why.
+        reason: String,
+    },
+
 
     /// More than one of `token_env`, `token_file`, `[account.oauth]` is set.
     #[error("{at}: account \"{account}\" sets {}; use exactly one", sources.join(" and "))]

@@ -82,6 +82,8 @@ pub(crate) struct RawAccount {
     pub tag_with_account_name: Option<bool>,
     /// `"DISABLED"` or a duration such as `"1h"`.
     pub polling_interval: Option<Spanned<String>>,
+    /// `"always"` or a duration such as `"24h"`: how often a full sync is forced.
+    pub full_sync_interval: Option<Spanned<String>>,
     /// Subset of sync steps to run.
     pub steps: Option<Spanned<Vec<Spanned<String>>>>,
     /// Share of each Okta rate-limit bucket to use, in `(0, 1]`.

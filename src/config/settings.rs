@@ -82,6 +82,8 @@ pub struct AccountSettings {
     pub tag_with_account_name: bool,
     /// How often to re-sync this account when polling; `None` = polling disabled.
     pub polling_interval: Option<Duration>,
+    /// How often a full sync is forced; between them syncs are incremental (docs/graph.md#incremental-sync).
+    pub full_sync_interval: crate::sync::mode::FullSyncInterval,
     /// Subset of [`STEP_NAMES`] to run, deduplicated, in the order given; `None` = all steps.
     pub steps: Option<Vec<String>>,
     /// Share of each Okta rate-limit bucket this account may use, in `(0, 1]`.

@@ -13,7 +13,8 @@ use secrecy::SecretString;
 use toml::Spanned;
 use url::{Host, Url};
 
-use super::duration::parse_duration;
+use super::duration::{parse_duration, parse_span};
+use crate::sync::mode::{FullSyncInterval, DEFAULT_FULL_SYNC_INTERVAL};
 use super::env;
 use super::error::{ConfigError, Origin, SecretSource};
 use super::raw::{RawAccount, RawConfig, RawNeo4j, RawSync};
@@ -62,6 +63,7 @@ pub(crate) struct AccountPlan {
     pub auth: AuthPlan,
     pub tag_with_account_name: bool,
     pub polling_interval: Option<Duration>,
+    pub full_sync_interval: FullSyncInterval,
     pub steps: Option<Vec<String>>,
     pub rate_limit_share: f64,
     pub max_in_flight: usize,
@@ -267,6 +269,7 @@ fn accounts(raw: &[Spanned<RawAccount>], doc: &Doc<'_>, env: &dyn Fn(&str) -> Op
                 org_url,
                 tag_with_account_name: false,
                 polling_interval: None,
+                full_sync_interval: DEFAULT_FULL_SYNC_INTERVAL,
                 steps: None,
                 rate_limit_share: DEFAULT_RATE_LIMIT_SHARE,
                 max_in_flight: DEFAULT_MAX_IN_FLIGHT,
@@ -320,6 +323,17 @@ fn account(i: usize, spanned: &Spanned<RawAccount>, doc: &Doc<'_>, ov: Overrides
         })?,
     };
 
+    let full_sync_interval = match &a.full_sync_interval {
+        None => DEFAULT_FULL_SYNC_INTERVAL,
+        Some(v) if v.get_ref().trim().eq_ignore_ascii_case("always") => FullSyncInterval::Always,
+        Some(v) => match parse_span(v.get_ref()) {
+            Ok(secs) if secs > 0 => Ok(FullSyncInterval::Every(Duration::from_secs(secs))),
+            Ok(_) => Err("must be greater than zero; use \"always\" to make every sync full".to_string()),
+            Err(reason) => Err(reason),
+        }
+        .map_err(|reason| ConfigError::FullSyncInterval { at: doc.at(v.span(), key("full_sync_interval")), value: v.get_ref().clone(), reason })?,
+    };
+
     let steps = match &a.steps {
         None => None,
         Some(list) => {
@@ -371,6 +385,7 @@ fn account(i: usize, spanned: &Spanned<RawAccount>, doc: &Doc<'_>, ov: Overrides
         auth,
         tag_with_account_name: a.tag_with_account_name.unwrap_or(false),
         polling_interval,
+        full_sync_interval,
         steps,
         rate_limit_share,
         max_in_flight,

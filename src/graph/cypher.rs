@@ -26,6 +26,16 @@ pub(crate) const ALERT_STATE_WRITE: &str = include_str!("../../cypher/alert_stat
 pub(crate) const EXPORT_NODES: &str = include_str!("../../cypher/export/nodes.cypher");
 pub(crate) const EXPORT_SHARED_NODES: &str = include_str!("../../cypher/export/shared_nodes.cypher");
 pub(crate) const EXPORT_EDGES: &str = include_str!("../../cypher/export/edges.cypher");
+pub(crate) const KNOWN_USERS: &str = include_str!("../../cypher/incremental/known_users.cypher");
+pub(crate) const KNOWN_GROUPS: &str = include_str!("../../cypher/incremental/known_groups.cypher");
+pub(crate) const KNOWN_APPS: &str = include_str!("../../cypher/incremental/known_apps.cypher");
+pub(crate) const GROUPS_NEAR: &str = include_str!("../../cypher/incremental/groups_near.cypher");
+pub(crate) const SYNC_RUN_PREVIOUS: &str = include_str!("../../cypher/sync_run_previous.cypher");
+pub(crate) const RECONCILE_EDGES_FROM: &str = include_str!("../../cypher/reconcile/edges_from.cypher");
+pub(crate) const RECONCILE_EDGES_TO: &str = include_str!("../../cypher/reconcile/edges_to.cypher");
+pub(crate) const RECONCILE_NODES: &str = include_str!("../../cypher/reconcile/nodes.cypher");
+pub(crate) const RECONCILE_OWNED_NODES: &str = include_str!("../../cypher/reconcile/owned_nodes.cypher");
+pub(crate) const RECONCILE_ORPHAN_NODES: &str = include_str!("../../cypher/reconcile/orphan_nodes.cypher");
 
 /// Splits a `.cypher` file into statements: `;` ends a statement, `//` lines are comments.
 pub(crate) fn statements(file: &str) -> Vec<String> {
@@ -89,6 +99,19 @@ pub(crate) fn sweep_edges(kind: &RelKind) -> String {
         .replace("{{WINDOW}}", window.trim())
 }
 
+/// A per-relationship-type statement from a template with {{FROM}}, {{CLASS}} and {{TO}}.
+pub(crate) fn for_rel(template: &str, kind: &RelKind) -> String {
+    strip_comments(template)
+        .replace("{{FROM}}", label(kind.from.type_name))
+        .replace("{{TO}}", label(kind.to.type_name))
+        .replace("{{CLASS}}", label(kind.class))
+}
+
+/// A per-node-type statement from a template with {{TYPE}}.
+pub(crate) fn for_node(template: &str, kind: &NodeKind) -> String {
+    strip_comments(template).replace("{{TYPE}}", label(kind.type_name))
+}
+
 pub(crate) fn purge_edges(class: &str) -> String {
     strip_comments(PURGE_EDGES).replace("{{CLASS}}", label(class))
 }
@@ -115,12 +138,13 @@ mod tests {
     #[test]
     fn generated_statements_have_no_placeholders_left() {
         for k in NODE_KINDS {
-            for q in [upsert_nodes(k), sweep_nodes(k)] {
+            for q in [upsert_nodes(k), sweep_nodes(k), for_node(RECONCILE_NODES, k), for_node(RECONCILE_ORPHAN_NODES, k)] {
                 assert!(!q.contains("{{"), "{q}");
             }
         }
         for r in REL_KINDS {
-            for q in [upsert_edges(r), sweep_edges(r), purge_edges(r.class)] {
+            let reconcile = [RECONCILE_EDGES_FROM, RECONCILE_EDGES_TO, RECONCILE_OWNED_NODES].map(|t| for_rel(t, r));
+            for q in [upsert_edges(r), sweep_edges(r), purge_edges(r.class)].into_iter().chain(reconcile) {
                 assert!(!q.contains("{{"), "{q}");
             }
         }

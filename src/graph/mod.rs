@@ -6,8 +6,10 @@ pub(crate) mod alert_state;
 mod convert;
 pub(crate) mod cypher;
 pub(crate) mod export;
+pub(crate) mod known;
 mod json;
 pub mod lock;
+pub mod reconcile;
 #[cfg(test)]
 mod no_cypher_in_rust;
 pub mod runs;

@@ -47,6 +47,11 @@ pub struct RunOutcome {
     pub warnings: Vec<String>,
     pub complete_steps: Vec<String>,
     pub incomplete_steps: Vec<String>,
+    /// `full` or `incremental`, and why (docs/graph.md#incremental-sync).
+    pub mode: String,
+    pub mode_reason: String,
+    /// Where the System Log change feed goes on from after this run.
+    pub log_cursor: Option<String>,
 }
 
 pub async fn finish(graph: &Graph, run: &RunId, outcome: &RunOutcome) -> Result<(), GraphError> {
@@ -73,6 +78,11 @@ pub async fn finish(graph: &Graph, run: &RunId, outcome: &RunOutcome) -> Result<
     put("warnings", strings(&outcome.warnings));
     put("completeSteps", strings(&outcome.complete_steps));
     put("incompleteSteps", strings(&outcome.incomplete_steps));
+    put("mode", BoltType::from(outcome.mode.as_str()));
+    put("modeReason", BoltType::from(outcome.mode_reason.as_str()));
+    if let Some(c) = &outcome.log_cursor {
+        put("logCursor", BoltType::from(c.as_str()));
+    }
     let params = vec![("runKey", BoltType::from(run.key.as_str())), ("props", BoltType::Map(p))];
     graph.run(query_with(cypher::SYNC_RUN_FINISH, params), "finish sync run").await
 }

@@ -83,6 +83,11 @@ impl EarliestCreations {
         }
     }
 
+    /// The CREATED edges of the applications `wanted` accepts, ordered by user then application.
+    pub(crate) fn edges_for(&self, ctx: &Context, wanted: impl Fn(&str) -> bool) -> Vec<EdgeRecord> {
+        self.first.iter().filter(|(k, _)| wanted(&k.app_id)).map(|(k, when)| created_edge(ctx, &k.actor, &k.app_id, *when)).collect()
+    }
+
     /// One CREATED edge per (user, application), ordered by user then application.
     pub(crate) fn into_edges(self, ctx: &Context) -> Vec<EdgeRecord> {
         self.first.into_iter().map(|(k, when)| created_edge(ctx, &k.actor, &k.app_id, when)).collect()

@@ -62,8 +62,13 @@ impl GroupInfo {
             kind: group_kind(s(g, &["type"])),
             users_count: stats.and_then(|s| s.get("usersCount")).and_then(Value::as_i64),
             has_admin: stats.and_then(|s| s.get("hasAdminPrivlege")).and_then(Value::as_bool).unwrap_or(true),
-            everyone: s(g, &["type"]) == Some(GROUP_TYPE_BUILT_IN) && s(g, &["profile", "name"]) == Some(EVERYONE_GROUP_NAME),
+            everyone: GroupInfo::is_everyone(s(g, &["type"]), s(g, &["profile", "name"])),
         })
+    }
+
+    /// Whether a group of this Okta `type` and name is the built-in `Everyone` group.
+    pub(crate) fn is_everyone(group_type: Option<&str>, name: Option<&str>) -> bool {
+        group_type == Some(GROUP_TYPE_BUILT_IN) && name == Some(EVERYONE_GROUP_NAME)
     }
 }
 

@@ -146,6 +146,30 @@ impl OktaClient {
         self.pages::<HeaderPaged<T>>(path_and_query)
     }
 
+    /// One page of a System Log polling query at `cursor` (a path with its query: the start of the query, or the
+    /// path of a `next` link it gave), and the path of the page's own `next` link. A polling query always has
+    /// one, even when caught up: the caller decides when to stop, and keeps the last link to go on from later.
+    pub async fn poll_page<T>(&self, cursor: &str) -> Result<PolledPage<T>, OktaError>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let url = self.inner.url_for(cursor)?;
+        let (page, headers) = self.inner.get::<HeaderPaged<T>>(&url).await?;
+        let (items, href) = page.split(&headers);
+        let next = match href {
+            None => None,
+            Some(link) => {
+                let next = resolve_next(&url, &link)
+                    .map_err(|link| OktaError::ForeignLink { link: redact_str(&link), org: self.inner.org.base.to_string() })?;
+                Some(match next.query() {
+                    Some(q) => format!("{}?{q}", next.path()),
+                    None => next.path().to_string(),
+                })
+            }
+        };
+        Ok(PolledPage { items, next })
+    }
+
     /// Every item of a list paged in the body: `{"value":[...],"_links":{"next":{"href":...}}}`
     /// (e.g. `/api/v1/iam/assignees/users`).
     pub fn list_body_paged<T>(&self, path_and_query: &str) -> impl Stream<Item = Result<T, OktaError>> + Send + 'static
@@ -179,6 +203,14 @@ impl OktaClient {
     pub fn stats(&self) -> ClientStats {
         self.inner.stats.snapshot()
     }
+}
+
+/// One page of a polling query, from [`OktaClient::poll_page`].
+#[derive(Debug)]
+pub struct PolledPage<T> {
+    pub items: Vec<T>,
+    /// The path and query of the page's `next` link.
+    pub next: Option<String>,
 }
 
 impl Inner {

@@ -19,7 +19,7 @@ mod page;
 mod retry;
 mod stats;
 
-pub use client::{OktaClient, MAX_RATE_LIMIT_WAITS};
+pub use client::{OktaClient, PolledPage, MAX_RATE_LIMIT_WAITS};
 pub use config::{ClientConfig, Credentials, OAuthConfig, DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE_LIMIT_SHARE, DEFAULT_SCOPES};
 pub use error::{parse_error_body, redact_url, ErrorBody, OktaError, TransportKind};
 pub use limits::{bucket_for_path, reset_wait, wait_after_429, Bucket, RateLimitHeaders};

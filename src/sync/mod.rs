@@ -1,7 +1,13 @@
 //! One sync of one account: collect from Okta, write to Neo4j, sweep what a complete step no longer saw,
-//! and record the run (docs/graph.md#sync-rules). The CLI runs this once per account, or on a schedule.
+//! and record the run (docs/graph.md#sync-rules). The CLI runs this once per account, or on a schedule. A
+//! sync is full or incremental ([`mode`], docs/graph.md#incremental-sync).
 
-use crate::collect::{self, CollectOptions, Collector, Reporter, StepId, StepOutcome, STEPS};
+pub mod mode;
+
+use crate::collect::delta::Delta;
+use crate::collect::{self, feed, CollectOptions, Collector, IncrementalRead, Reporter, StepId, StepOutcome, STEPS};
+use crate::graph::known;
+use crate::graph::reconcile;
 use crate::graph::lock::{self, Acquired, HeldLock, LockHolder};
 use crate::graph::runs::{self, RunId, RunOutcome};
 use crate::graph::sweep::{self, SweepPlan};
@@ -9,6 +15,7 @@ use crate::graph::{Graph, GraphError, GraphWriter, WriteCounts};
 use crate::model::{Context, Props, Records};
 use crate::okta::{ClientConfig, ClientStats, Credentials, OktaClient, OktaError};
 use chrono::{DateTime, FixedOffset, Utc};
+use mode::{FullSyncInterval, ModeChoice, ModeRequest, SyncMode};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
@@ -31,6 +38,10 @@ pub struct AccountJob {
     /// When another process holds the account's lock, wait for it (until cancelled) instead of returning
     /// [`SyncError::Busy`].
     pub wait_for_lock: bool,
+    /// Run a full sync whatever the previous runs (`sync --full`).
+    pub force_full: bool,
+    /// How often a full sync is forced (docs/graph.md#incremental-sync).
+    pub full_sync_interval: FullSyncInterval,
 }
 
 impl std::fmt::Debug for AccountJob {
@@ -52,6 +63,8 @@ impl AccountJob {
             max_in_flight: crate::okta::DEFAULT_MAX_IN_FLIGHT,
             lock_ttl: lock::DEFAULT_LOCK_TTL,
             wait_for_lock: false,
+            force_full: false,
+            full_sync_interval: mode::DEFAULT_FULL_SYNC_INTERVAL,
         }
     }
 }
@@ -83,6 +96,9 @@ pub struct SyncSummary {
     pub account_name: String,
     pub run_id: String,
     pub status: RunStatus,
+    /// Full or incremental, and why (docs/graph.md#incremental-sync).
+    pub mode: SyncMode,
+    pub mode_reason: String,
     pub counts: WriteCounts,
     pub steps: Vec<StepOutcome>,
     pub warnings: Vec<String>,
@@ -211,7 +227,10 @@ async fn sync_locked(
     let account_name = ctx.account_name.clone();
     let previous_account = previous_account(graph, &ctx.account_key).await?;
     let run = runs::start(graph, &held.owner, &ctx.account_key, &account_name, now).await?;
-    tracing::info!(account = %account_name, key = %ctx.account_key, run = %run.id, "sync started");
+    let plan = plan_mode(graph, job, client, &ctx.account_key, &run, &enabled, now, &cancel).await?;
+    let choice = plan.choice.clone();
+    tracing::info!(account = %account_name, key = %ctx.account_key, run = %run.id, mode = choice.mode.as_str(), reason = %choice.reason, "sync started");
+    reporter.sync_mode(choice.mode, &choice.reason);
     // The collector stops on the user's cancel or when the heartbeat finds the lock taken over.
     let (stop_tx, stop) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
@@ -243,7 +262,7 @@ async fn sync_locked(
         (w.into_counts(), failure)
     });
 
-    let collector = Collector::new(
+    let mut collector = Collector::new(
         client.clone(),
         ctx.clone(),
         tx,
@@ -251,6 +270,9 @@ async fn sync_locked(
         reporter,
         CollectOptions { enabled: enabled.clone(), concurrency: job.max_in_flight.max(1), now, previous_account },
     );
+    if let Some(delta) = plan.delta {
+        collector = collector.incremental(delta);
+    }
     let result = collector.run().await;
     let (mut counts, write_error) = match writer.await {
         Ok(r) => r,
@@ -285,18 +307,29 @@ async fn sync_locked(
     }
     if write_error.is_none() && !interrupted && still_held {
         let complete: Vec<&collect::StepDef> = STEPS.iter().filter(|s| result.outcomes.get(&s.id).is_some_and(|o| o.complete)).collect();
+        // An incremental run sweeps in full only the steps it read in full; the rest it reconciles where it
+        // read again.
+        let swept: Vec<&collect::StepDef> =
+            complete.iter().copied().filter(|s| choice.mode == SyncMode::Full || s.incremental == IncrementalRead::InFull).collect();
         let seen_since = seen_since(graph, &ctx.account_key, &run, held).await;
+        let sweep_now = Utc::now().fixed_offset();
         let plan = SweepPlan {
             account_key: &ctx.account_key,
             seen_since,
-            now: Utc::now().fixed_offset(),
+            now: sweep_now,
             window_start: result.window_start,
-            nodes: complete.iter().flat_map(|s| s.nodes.iter().copied()).collect(),
-            edges: complete.iter().flat_map(|s| s.edges.iter().copied()).collect(),
+            nodes: swept.iter().flat_map(|s| s.nodes.iter().copied()).collect(),
+            edges: swept.iter().flat_map(|s| s.edges.iter().copied()).collect(),
         };
-        match sweep::sweep(graph, &plan).await {
-            Ok(deleted) => {
-                for (t, c) in deleted {
+        let mut covered = result.reconcile;
+        covered.retain(|k| complete.iter().any(|s| s.nodes.contains(&k)), |r| complete.iter().any(|s| s.edges.contains(&r)));
+        let swept = match sweep::sweep(graph, &plan).await {
+            Ok(deleted) => reconcile::reconcile(graph, &ctx.account_key, seen_since, sweep_now, &covered).await.map(|more| (deleted, more)),
+            Err(e) => Err(e),
+        };
+        match swept {
+            Ok((deleted, more)) => {
+                for (t, c) in deleted.into_iter().chain(more) {
                     counts.entry(t).or_default().deleted += c.deleted;
                 }
             }
@@ -334,6 +367,9 @@ async fn sync_locked(
         warnings: warnings.clone(),
         complete_steps: result.outcomes.values().filter(|o| o.complete).map(|o| o.name.to_string()).collect(),
         incomplete_steps: result.outcomes.values().filter(|o| !o.complete).map(|o| o.name.to_string()).collect(),
+        mode: choice.mode.as_str().to_string(),
+        mode_reason: choice.reason.clone(),
+        log_cursor: Some(plan.cursor),
     };
     if write_error.as_ref().is_none_or(|e| !e.is_connection()) {
         if let Err(e) = runs::finish(graph, &run, &outcome).await {
@@ -348,6 +384,8 @@ async fn sync_locked(
         account_name,
         run_id: run.id,
         status,
+        mode: choice.mode,
+        mode_reason: choice.reason,
         counts,
         steps: result.outcomes.into_values().collect(),
         warnings,
@@ -355,6 +393,54 @@ async fn sync_locked(
         started: now,
         duration: started_at.elapsed(),
         connection_error,
+    })
+}
+
+/// How this run reads Okta.
+struct RunPlan {
+    choice: ModeChoice,
+    /// Set for an incremental run.
+    delta: Option<Delta>,
+    /// The change-feed cursor this run leaves for the next (stored on its run record; used only if it succeeds).
+    cursor: String,
+}
+
+/// Chooses full or incremental. An incremental run reads the change feed first, before anything is written,
+/// and falls back to a full sync (saying why) when the feed cannot be trusted.
+#[allow(clippy::too_many_arguments)]
+async fn plan_mode(
+    graph: &Graph,
+    job: &AccountJob,
+    client: &OktaClient,
+    account_key: &str,
+    run: &RunId,
+    enabled: &BTreeSet<StepId>,
+    now: DateTime<FixedOffset>,
+    cancel: &watch::Receiver<bool>,
+) -> Result<RunPlan, SyncError> {
+    let previous = known::previous_runs(graph, account_key, &run.key).await?;
+    let steps: BTreeSet<&'static str> = enabled.iter().map(|s| collect::step(*s).name).collect();
+    let req = ModeRequest { force_full: job.force_full, interval: job.full_sync_interval, steps: &steps, now };
+    let choice = mode::choose(&req, &previous);
+    // A full run's feed starts just before it: what changes while it reads is applied by the next run.
+    let full = |choice: ModeChoice| RunPlan { choice, delta: None, cursor: feed::feed_start(now) };
+    let (SyncMode::Incremental, Some(last)) = (choice.mode, previous.last.as_ref()) else { return Ok(full(choice)) };
+    let cursor = last.cursor.clone().unwrap_or_default();
+    let f = match feed::read(client, &cursor, cancel).await {
+        Ok(f) => f,
+        Err(feed::FeedUnusable(why)) => return Ok(full(ModeChoice::full(format!("the System Log change feed cannot be used: {why}")))),
+    };
+    let known = known::load(graph, account_key).await?;
+    if let Some(app) = known.apps.iter().find(|a| a.aws && f.changes.deleted_apps.contains(&a.id)) {
+        return Ok(full(ModeChoice::full(format!("AWS application {} was deleted (its IAM roles need every assignment read)", app.id))));
+    }
+    let recount_groups = known::groups_near(graph, account_key, &f.changes.deleted_users, &f.changes.deleted_apps).await?;
+    let changed_since = last.started - feed::FEED_MARGIN;
+    let reason = format!("{}; {} change events", choice.reason, f.changes.events);
+    Ok(RunPlan {
+        choice: ModeChoice { mode: SyncMode::Incremental, reason },
+        delta: Some(Delta { changed_since, changes: f.changes, known, recount_groups }),
+        cursor: f.cursor,
     })
 }
 

@@ -1,0 +1,5 @@
+// What an incremental sync needs to know of the account's applications (docs/graph.md#incremental-sync): each
+// live application's id and whether it is an AWS app (its assignments carry IAM roles). Parameters: $accountKey.
+MATCH (a:okta_application {_accountKey: $accountKey})
+WHERE a._deleted = false
+RETURN a.id AS id, (a.appName = 'amazon_aws' OR a.awsIdentityProviderArn IS NOT NULL) AS aws
