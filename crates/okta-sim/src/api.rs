@@ -207,6 +207,37 @@ fn app_json(a: &App, c: &Ctx) -> Value {
     v
 }
 
+/// An `/apps/{id}/users` item, also the body of `/apps/{id}/users/{userId}`.
+fn app_user_json(au: &AppUser, a: &App, c: &Ctx, expand_user: bool) -> Value {
+    let mut v = serde_json::to_value(au).expect("app user");
+    v["_links"] = json!({
+        "app": c.href(&format!("/api/v1/apps/{}", a.id)),
+        "user": c.href(&format!("/api/v1/users/{}", au.id)),
+    });
+    if expand_user {
+        if let Some(u) = c.org.users.get(&au.id) {
+            v["_embedded"] = json!({"user": user_json(u, c.base)});
+        }
+    }
+    v
+}
+
+/// An `/apps/{id}/groups` item, also the body of `/apps/{id}/groups/{groupId}`.
+fn app_group_json(ag: &AppGroup, a: &App, c: &Ctx, expand_group: bool) -> Value {
+    let mut v = serde_json::to_value(ag).expect("app group");
+    v["_links"] = json!({
+        "app": c.href(&format!("/api/v1/apps/{}", a.id)),
+        "self": c.href(&format!("/api/v1/apps/{}/groups/{}", a.id, ag.id)),
+        "group": c.href(&format!("/api/v1/groups/{}", ag.id)),
+    });
+    if expand_group {
+        if let Some(g) = c.org.groups.get(&ag.id) {
+            v["_embedded"] = json!({"group": group_json(g, c, None, None)});
+        }
+    }
+    v
+}
+
 fn factor_json(f: &Factor, uid: &str, c: &Ctx) -> Value {
     let mut v = serde_json::to_value(f).expect("factor serializes");
     v["_links"] = json!({
@@ -313,23 +344,13 @@ pub(crate) fn route(c: &Ctx) -> R {
             let empty = IdMap::default();
             let items = c.org.app_users.get(&a.id).unwrap_or(&empty);
             let (list, next) = page(items, c.param("after"), limit, |_| true);
-            let body: Vec<Value> = list
-                .into_iter()
-                .map(|au| {
-                    let mut v = serde_json::to_value(au).expect("app user");
-                    v["_links"] = json!({
-                        "app": c.href(&format!("/api/v1/apps/{}", a.id)),
-                        "user": c.href(&format!("/api/v1/users/{}", au.id)),
-                    });
-                    if expand_user {
-                        if let Some(u) = c.org.users.get(&au.id) {
-                            v["_embedded"] = json!({"user": user_json(u, c.base)});
-                        }
-                    }
-                    v
-                })
-                .collect();
+            let body: Vec<Value> = list.into_iter().map(|au| app_user_json(au, a, c, expand_user)).collect();
             Ok(ApiOk { body: Value::Array(body), link: Some(c.link(Some(limit), next.as_deref())) })
+        }
+        ["apps", id, "users", uid] => {
+            let a = c.org.apps.get(*id).ok_or_else(|| ApiErr::not_found(id, "AppInstance"))?;
+            let au = c.org.app_users.get(&a.id).and_then(|m| m.get(*uid)).ok_or_else(|| ApiErr::not_found(uid, "AppUser"))?;
+            Ok(ApiOk { body: app_user_json(au, a, c, c.expands().contains("user")), link: None })
         }
         ["apps", id, "groups"] => {
             let a = c.org.apps.get(*id).ok_or_else(|| ApiErr::not_found(id, "AppInstance"))?;
@@ -338,24 +359,13 @@ pub(crate) fn route(c: &Ctx) -> R {
             let empty = IdMap::default();
             let items = c.org.app_groups.get(&a.id).unwrap_or(&empty);
             let (list, next) = page(items, c.param("after"), limit, |_| true);
-            let body: Vec<Value> = list
-                .into_iter()
-                .map(|ag| {
-                    let mut v = serde_json::to_value(ag).expect("app group");
-                    v["_links"] = json!({
-                        "app": c.href(&format!("/api/v1/apps/{}", a.id)),
-                        "self": c.href(&format!("/api/v1/apps/{}/groups/{}", a.id, ag.id)),
-                        "group": c.href(&format!("/api/v1/groups/{}", ag.id)),
-                    });
-                    if expand_group {
-                        if let Some(g) = c.org.groups.get(&ag.id) {
-                            v["_embedded"] = json!({"group": group_json(g, c, None, None)});
-                        }
-                    }
-                    v
-                })
-                .collect();
+            let body: Vec<Value> = list.into_iter().map(|ag| app_group_json(ag, a, c, expand_group)).collect();
             Ok(ApiOk { body: Value::Array(body), link: Some(c.link(Some(limit), next.as_deref())) })
+        }
+        ["apps", id, "groups", gid] => {
+            let a = c.org.apps.get(*id).ok_or_else(|| ApiErr::not_found(id, "AppInstance"))?;
+            let ag = c.org.app_groups.get(&a.id).and_then(|m| m.get(*gid)).ok_or_else(|| ApiErr::not_found(gid, "AppGroup"))?;
+            Ok(ApiOk { body: app_group_json(ag, a, c, c.expands().contains("group")), link: None })
         }
         ["logs"] => logs(c),
         ["iam", "assignees", "users"] => assignees(c),
@@ -598,6 +608,12 @@ fn parse_cursor(s: &str) -> Option<(i64, String)> {
     Some((ms.parse().ok()?, rest.to_string()))
 }
 
+/// `GET /api/v1/logs`. A polling request (no `until`, ascending; Okta's "System Log query" guide) pages in
+/// persistence order, the order of [`Org::logs`], so an event persisted late shows up after events with a
+/// later `published`. Its `after` names the last event returned: with `after`, `since` no longer applies
+/// (Okta documents them as mutually exclusive, and its own `next` links carry both, as recorded responses
+/// show, so the `since` of the first request stays in the links). Other requests page in (`published`,
+/// uuid) order.
 fn logs(c: &Ctx) -> R {
     let parse_time = |name: &str| -> Result<Option<DateTime<Utc>>, ApiErr> {
         match c.param(name) {
@@ -626,35 +642,38 @@ fn logs(c: &Ctx) -> R {
         None | Some("") => None,
         Some(a) => Some(parse_cursor(a).ok_or_else(|| ApiErr::bad("after: invalid cursor"))?),
     };
+    let wanted = |e: &Value| -> bool {
+        if !expr.as_ref().is_none_or(|x| x.eval(&|a| filter::lookup(e, a))) {
+            return false;
+        }
+        if keywords.is_empty() {
+            return true;
+        }
+        let s = e.to_string().to_lowercase();
+        keywords.iter().all(|k| s.contains(k.as_str()))
+    };
     let bounded = until.is_some();
     let end = until.unwrap_or(c.now);
     let retention = c.now - Duration::days(90);
-    let start = since.unwrap_or(end - Duration::days(7)).max(retention);
-    let (start_ms, end_ms) = (start.timestamp_millis(), end.timestamp_millis());
-    let mut items: Vec<((i64, String), &Value)> = c
-        .org
-        .logs
-        .iter()
-        .map(|e| (log_key(e), e))
-        .filter(|((ms, _), _)| *ms >= start_ms && if bounded { *ms < end_ms } else { *ms <= end_ms })
-        .filter(|(_, e)| expr.as_ref().is_none_or(|x| x.eval(&|a| filter::lookup(e, a))))
-        .filter(|(_, e)| {
-            if keywords.is_empty() {
-                return true;
-            }
-            let s = e.to_string().to_lowercase();
-            keywords.iter().all(|k| s.contains(k.as_str()))
-        })
-        .collect();
-    if !items.windows(2).all(|w| w[0].0 <= w[1].0) {
+    let (page, more) = if !bounded && !desc {
+        let window = LogWindow { since: since.unwrap_or(end - Duration::days(7)).max(retention), retention, now: c.now };
+        (poll(&c.org.logs, &window, after.as_ref(), limit, &wanted), true)
+    } else {
+        let start = since.unwrap_or(end - Duration::days(7)).max(retention);
+        let (start_ms, end_ms) = (start.timestamp_millis(), end.timestamp_millis());
+        let mut items: Vec<((i64, String), &Value)> = c
+            .org
+            .logs
+            .iter()
+            .map(|e| (log_key(e), e))
+            .filter(|((ms, _), _)| *ms >= start_ms && if bounded { *ms < end_ms } else { *ms <= end_ms })
+            .filter(|(_, e)| wanted(e))
+            .collect();
         items.sort_by(|a, b| a.0.cmp(&b.0));
-    }
-    if desc {
-        items.reverse();
-    }
-    let remaining: Vec<&((i64, String), &Value)> = items
-        .iter()
-        .filter(|(k, _)| match &after {
+        if desc {
+            items.reverse();
+        }
+        let mut remaining = items.into_iter().filter(|(k, _)| match &after {
             None => true,
             Some(a) => {
                 if desc {
@@ -663,10 +682,11 @@ fn logs(c: &Ctx) -> R {
                     k > a
                 }
             }
-        })
-        .collect();
-    let page: Vec<&((i64, String), &Value)> = remaining.iter().take(limit).copied().collect();
-    let more = remaining.len() > page.len();
+        });
+        let page: Vec<((i64, String), &Value)> = remaining.by_ref().take(limit).collect();
+        let more = remaining.next().is_some();
+        (page, more)
+    };
     let body = Value::Array(page.iter().map(|(_, e)| (*e).clone()).collect());
     let last = page.last().map(|(k, _)| log_cursor(k));
     let link = if bounded {
@@ -682,4 +702,40 @@ fn logs(c: &Ctx) -> R {
         }
     };
     Ok(ApiOk { body, link: Some(link) })
+}
+
+/// The time bounds of a polling request.
+struct LogWindow {
+    /// Lower bound without `after`: `since`, else 7 days back.
+    since: DateTime<Utc>,
+    /// Lower bound with `after` (90-day retention).
+    retention: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
+/// One polling page: the wanted events persisted after the cursor's event, in persistence order.
+fn poll<'a>(
+    logs: &'a [Value],
+    window: &LogWindow,
+    after: Option<&(i64, String)>,
+    limit: usize,
+    wanted: &dyn Fn(&Value) -> bool,
+) -> Vec<((i64, String), &'a Value)> {
+    // A cursor names the last event returned; should that event be unknown, fall back to the events
+    // that sort after it.
+    let (start, lower, floor) = match after {
+        None => (0, window.since, None),
+        Some(a) => match logs.iter().rposition(|e| e.get("uuid").and_then(Value::as_str) == Some(a.1.as_str())) {
+            Some(i) => (i + 1, window.retention, None),
+            None => (0, window.retention, Some(a)),
+        },
+    };
+    let (lower_ms, now_ms) = (lower.timestamp_millis(), window.now.timestamp_millis());
+    logs[start..]
+        .iter()
+        .map(|e| (log_key(e), e))
+        .filter(|(k, _)| k.0 >= lower_ms && k.0 <= now_ms && floor.is_none_or(|f| k > f))
+        .filter(|(_, e)| wanted(e))
+        .take(limit)
+        .collect()
 }

@@ -21,14 +21,14 @@ pub(crate) fn alnum(rng: &mut impl Rng, n: usize) -> String {
     (0..n).map(|_| ALNUM[rng.gen_range(0..ALNUM.len())] as char).collect()
 }
 
-fn okta_id(rng: &mut impl Rng, prefix: &str) -> String {
+pub(crate) fn okta_id(rng: &mut impl Rng, prefix: &str) -> String {
     let mut s = String::with_capacity(20);
     s.push_str(prefix);
     s.push_str(&alnum(rng, 20 - prefix.len()));
     s
 }
 
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "James",
     "Mary",
     "Robert",
@@ -80,7 +80,7 @@ const FIRST: &[&str] = &[
     "Nina",
     "Raj",
 ];
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "Smith",
     "Johnson",
     "Williams",
@@ -132,12 +132,12 @@ const LAST: &[&str] = &[
     "Jansen",
     "Novak",
 ];
-const DEPTS: &[&str] =
+pub(crate) const DEPTS: &[&str] =
     &["Engineering", "Sales", "Marketing", "Finance", "Human Resources", "Legal", "Support", "IT", "Operations", "Product"];
-const TITLES: &[&str] =
+pub(crate) const TITLES: &[&str] =
     &["Engineer", "Senior Engineer", "Manager", "Director", "Analyst", "Specialist", "Coordinator", "Vice President", "Associate", "Lead"];
 const SKILLS: &[&str] = &["rust", "go", "python", "sql", "negotiation", "excel", "kubernetes", "design", "writing"];
-const TEAMS: &[&str] = &[
+pub(crate) const TEAMS: &[&str] = &[
     "Platform",
     "Payments",
     "EMEA",
@@ -175,13 +175,13 @@ pub(crate) fn anchor_now() -> DateTime<Utc> {
     now.date_naive().and_hms_opt(0, 0, 0).expect("midnight").and_utc()
 }
 
-struct AppTemplate {
-    name: &'static str,
-    label: &'static str,
-    mode: &'static str,
+pub(crate) struct AppTemplate {
+    pub(crate) name: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) mode: &'static str,
 }
 
-const APP_TEMPLATES: &[AppTemplate] = &[
+pub(crate) const APP_TEMPLATES: &[AppTemplate] = &[
     AppTemplate { name: "amazon_aws", label: "AWS Account Federation", mode: "SAML_2_0" },
     AppTemplate { name: "slack", label: "Slack", mode: "SAML_2_0" },
     AppTemplate { name: "github", label: "GitHub Enterprise Cloud", mode: "SAML_2_0" },
@@ -199,7 +199,7 @@ const APP_TEMPLATES: &[AppTemplate] = &[
     AppTemplate { name: "zendesk", label: "Zendesk", mode: "BASIC_AUTH" },
 ];
 
-fn aws_roles(rng: &mut impl Rng) -> Vec<String> {
+pub(crate) fn aws_roles(rng: &mut impl Rng) -> Vec<String> {
     let forms = [
         "arn:aws:iam::123456789012:role/Admin",
         "arn:aws:iam::123456789012:role/ReadOnly",
@@ -215,7 +215,7 @@ fn aws_roles(rng: &mut impl Rng) -> Vec<String> {
     v
 }
 
-fn app_settings(t: &AppTemplate, rng: &mut impl Rng, idx: usize) -> Value {
+pub(crate) fn app_settings(t: &AppTemplate, rng: &mut impl Rng, idx: usize) -> Value {
     let app = match t.name {
         "amazon_aws" => json!({
             "awsEnvironmentType": "aws.amazon",
@@ -261,6 +261,27 @@ fn app_settings(t: &AppTemplate, rng: &mut impl Rng, idx: usize) -> Value {
         settings["oauthClient"] = json!({"grant_types": ["client_credentials"], "application_type": "service"});
     }
     settings
+}
+
+/// An app's `credentials` object for its sign-on mode.
+pub(crate) fn app_credentials(rng: &mut impl Rng, mode: &str, id: &str) -> Value {
+    match mode {
+        "SAML_2_0" | "WS_FEDERATION" => json!({
+            "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
+            "signing": {"kid": alnum(rng, 43)},
+        }),
+        "OPENID_CONNECT" => json!({
+            "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
+            "signing": {"kid": alnum(rng, 43)},
+            "oauthClient": {"autoKeyRotation": true, "client_id": id, "token_endpoint_auth_method": "private_key_jwt"},
+        }),
+        "BOOKMARK" => json!({"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}}),
+        _ => json!({
+            "scheme": "EDIT_USERNAME_AND_PASSWORD",
+            "userNameTemplate": {"template": "${source.email}", "type": "BUILT_IN"},
+            "revealPassword": false, "signing": {},
+        }),
+    }
 }
 
 /// Generates the org. Cost is roughly linear in `spec.users`.
@@ -495,23 +516,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
             _ => vec![],
         };
         let id = okta_id(&mut rng, "0oa");
-        let credentials = match t.mode {
-            "SAML_2_0" | "WS_FEDERATION" => json!({
-                "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
-                "signing": {"kid": alnum(&mut rng, 43)},
-            }),
-            "OPENID_CONNECT" => json!({
-                "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
-                "signing": {"kid": alnum(&mut rng, 43)},
-                "oauthClient": {"autoKeyRotation": true, "client_id": id, "token_endpoint_auth_method": "private_key_jwt"},
-            }),
-            "BOOKMARK" => json!({"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}}),
-            _ => json!({
-                "scheme": "EDIT_USERNAME_AND_PASSWORD",
-                "userNameTemplate": {"template": "${source.email}", "type": "BUILT_IN"},
-                "revealPassword": false, "signing": {},
-            }),
-        };
+        let credentials = app_credentials(&mut rng, t.mode, &id);
         apps.push(App {
             id,
             name: t.name.to_string(),
@@ -859,6 +864,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         factors,
         roles,
         logs,
+        churn_deck: Vec::new(),
     };
     for (g, m) in groups.into_iter().zip(members) {
         org.group_members.insert(g.id.clone(), m);
@@ -868,21 +874,31 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
     org
 }
 
-fn app_user(rng: &mut StdRng, u: &User, app: &App, scope: &str, profile: Value, anchor: DateTime<Utc>) -> AppUser {
-    let created = between(rng, app.created.max(u.created), anchor);
-    let status = match u.status.as_str() {
+/// Whether the app provisions its users (`PUSH_NEW_USERS`): such app users get an `externalId` and a sync state.
+pub(crate) fn pushes_users(app: &App) -> bool {
+    app.features.iter().any(|f| f == "PUSH_NEW_USERS")
+}
+
+/// An app user's `status` for the user's status.
+pub(crate) fn app_user_status(u: &User, app: &App) -> &'static str {
+    match u.status.as_str() {
         "DEPROVISIONED" => "INACTIVE",
         "SUSPENDED" => "SUSPENDED",
         "STAGED" => "STAGED",
         _ => {
-            if app.features.iter().any(|f| f == "PUSH_NEW_USERS") {
+            if pushes_users(app) {
                 "PROVISIONED"
             } else {
                 "ACTIVE"
             }
         }
-    };
-    let provisioned = app.features.iter().any(|f| f == "PUSH_NEW_USERS");
+    }
+}
+
+fn app_user(rng: &mut StdRng, u: &User, app: &App, scope: &str, profile: Value, anchor: DateTime<Utc>) -> AppUser {
+    let created = between(rng, app.created.max(u.created), anchor);
+    let status = app_user_status(u, app);
+    let provisioned = pushes_users(app);
     AppUser {
         id: u.id.clone(),
         external_id: if provisioned { Some(alnum(rng, 12)) } else { None },
@@ -899,7 +915,7 @@ fn app_user(rng: &mut StdRng, u: &User, app: &App, scope: &str, profile: Value, 
     }
 }
 
-fn factor(rng: &mut StdRng, kind: &str, u: &User, anchor: DateTime<Utc>) -> Factor {
+pub(crate) fn factor(rng: &mut StdRng, kind: &str, u: &User, anchor: DateTime<Utc>) -> Factor {
     let created = between(rng, u.activated.unwrap_or(u.created), anchor);
     let pending = rng.gen_bool(0.08);
     let (prefix, provider, profile) = match kind {
@@ -960,7 +976,7 @@ pub(crate) fn role_label(rt: &str) -> &'static str {
     }
 }
 
-fn role_assignment(
+pub(crate) fn role_assignment(
     rng: &mut StdRng,
     rt: &str,
     at: &str,
@@ -1000,7 +1016,7 @@ fn pick_actor(rng: &mut StdRng, users: &[User], admins: &[usize]) -> Value {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn log_event(
+pub(crate) fn log_event(
     rng: &mut StdRng,
     event_type: &str,
     msg: &str,

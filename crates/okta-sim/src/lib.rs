@@ -32,15 +32,21 @@
 //! ```
 
 mod api;
+mod churn;
+mod events;
 mod filter;
 mod generate;
 pub mod model;
+mod mutate;
+mod rules;
 mod server;
 
 use std::time::Duration;
 
+pub use churn::{churn_kinds, ChurnChange, ChurnReport};
 // The org's object types live in [`model`]; these are the ones tests name most.
 pub use model::{AppUser, Org, User};
+pub use mutate::{RuleCreated, SimRng, GRANTABLE_ROLES};
 pub use server::{SimServer, SimStats};
 
 /// Size and seed of a generated org. Derived sizes for N users: groups ≈ max(5, N/20) OKTA_GROUPs

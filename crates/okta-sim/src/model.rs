@@ -399,9 +399,14 @@ pub struct Org {
     /// Admin role assignments to users and groups.
     #[serde(default)]
     pub roles: Vec<RoleAssignment>,
-    /// System Log events, exactly as Okta returns them, sorted by `published`.
+    /// System Log events, exactly as Okta returns them, in persistence order: sorted by `published` when
+    /// an org is generated, loaded or served ([`Org::sort_logs`]); mutations append (a late one out of
+    /// `published` order). Polling queries page in this order.
     #[serde(default)]
     pub logs: Vec<Value>,
+    /// Simulator bookkeeping, not Okta data: the change kinds [`Org::churn`] has still to deal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub churn_deck: Vec<String>,
 }
 
 fn default_support() -> Value {
@@ -484,7 +489,8 @@ impl Org {
         Ok(())
     }
 
-    /// Sorts log events by (`published`, `uuid`), the order the server pages them in.
+    /// Sorts log events by (`published`, `uuid`), the order bounded queries page in. Called when an org is
+    /// generated, loaded or served, never after that: later events are appended in persistence order.
     pub fn sort_logs(&mut self) {
         self.logs.sort_by_cached_key(log_key);
     }

@@ -8,20 +8,21 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use chrono::Utc;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, RwLock};
 use tokio::task::JoinHandle;
 
 use super::api::{self, ApiErr, Ctx};
 use super::generate::alnum;
-use super::{Faults, Org, SimOptions};
+use super::{ChurnReport, Faults, Org, SimOptions};
 
 /// Counters kept by the server (see [`SimServer::stats`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -206,6 +207,11 @@ impl SimServer {
         self.shared.revoked.lock().expect("revoked").insert(token.to_string());
     }
 
+    /// [`Org::churn`] on the served org at the current time, as `POST /sim/churn` does.
+    pub async fn churn(&self, fraction: f64, seed: u64) -> ChurnReport {
+        self.shared.org.write().await.churn(fraction, seed, Utc::now())
+    }
+
     pub fn stats(&self) -> SimStats {
         self.shared.stats.lock().expect("stats").clone()
     }
@@ -375,6 +381,9 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         resp.headers_mut().insert("cache-control", HeaderValue::from_static("no-store"));
         return resp;
     }
+    if path == "/sim/churn" {
+        return sim_churn(&sh, &parts, body, &request_id).await;
+    }
     let params = parse_params(parts.uri.query());
     let bucket = Bucket::of(&path);
     sh.bump(|s| {
@@ -517,6 +526,50 @@ async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     }
     let out = Out { status: 200, body: Body::from(body), content_type: "application/json", link, rate: Some(rate) };
     finish(out, &request_id, rate_headers)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChurnRequest {
+    #[serde(default = "default_fraction")]
+    fraction: f64,
+    #[serde(default = "default_seed")]
+    seed: u64,
+}
+
+fn default_fraction() -> f64 {
+    0.01
+}
+fn default_seed() -> u64 {
+    1
+}
+
+/// `POST /sim/churn` (simulator control, not an Okta endpoint): [`Org::churn`] on the served org now.
+/// Super-admin SSWS token only; neither rate limited, faulted nor counted in [`SimStats`].
+async fn sim_churn(sh: &Shared, parts: &Parts, body: Body, request_id: &str) -> Response {
+    let Some((_, token)) = authenticate(sh, &parts.headers) else {
+        return finish(Out::err(&ApiErr::unauthorized()), request_id, false);
+    };
+    if !token.super_admin || token.scopes.is_some() {
+        return finish(Out::err(&ApiErr::forbidden()), request_id, false);
+    }
+    if parts.method != Method::POST {
+        let e = ApiErr::new(405, "E0000022", "The endpoint does not support the provided HTTP method");
+        return finish(Out::err(&e), request_id, false);
+    }
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let req = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(ChurnRequest { fraction: default_fraction(), seed: default_seed() })
+    } else {
+        serde_json::from_slice::<ChurnRequest>(&bytes).map_err(|e| ApiErr::bad(format!("body: {e}")))
+    };
+    let req = match req {
+        Ok(r) if r.fraction > 0.0 && r.fraction <= 1.0 => r,
+        Ok(r) => return finish(Out::err(&ApiErr::bad(format!("fraction: {} is not in (0, 1]", r.fraction))), request_id, false),
+        Err(e) => return finish(Out::err(&e), request_id, false),
+    };
+    let report = sh.org.write().await.churn(req.fraction, req.seed, Utc::now());
+    finish(Out::json(200, &serde_json::to_value(report).expect("report serializes")), request_id, false)
 }
 
 /// Returns (token, info) for a valid, unrevoked, unexpired SSWS or Bearer token.
