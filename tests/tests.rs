@@ -9,6 +9,7 @@ mod graph_basics;
 mod graph_doc;
 mod graph_only;
 mod graph_writer;
+mod incremental;
 mod queries_alerts;
 mod reliability_hostile;
 mod reliability_input;

@@ -251,7 +251,11 @@ impl Collector {
             holders.push(RoleHolder::group(self.shared.group_kind(g), g.clone()));
         }
         for h in &holders {
-            covered.edges.push(scope(if h.kind == &kinds::USER { &kinds::USER_ASSIGNED_ROLE } else { role_kind(h.kind) }, End::From, &h.id));
+            covered.edges.push(scope(
+                if h.kind == &kinds::USER { &kinds::USER_ASSIGNED_ROLE } else { role_kind(h.kind) },
+                End::From,
+                &h.id,
+            ));
         }
         for u in &c.deleted_users {
             covered.edges.push(scope(&kinds::USER_ASSIGNED_ROLE, End::From, u));

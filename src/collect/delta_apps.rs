@@ -38,7 +38,9 @@ impl Collector {
                 // tell which remain.
                 return Err(cannot(format!("AWS application {} was deleted; the next sync is a full one", gone.id)));
             }
-            for kind in [&kinds::USER_ASSIGNED_APPLICATION, &kinds::USER_GROUP_ASSIGNED_APPLICATION, &kinds::APP_USER_GROUP_ASSIGNED_APPLICATION] {
+            for kind in
+                [&kinds::USER_ASSIGNED_APPLICATION, &kinds::USER_GROUP_ASSIGNED_APPLICATION, &kinds::APP_USER_GROUP_ASSIGNED_APPLICATION]
+            {
                 covered.edges.push(scope(kind, End::To, &gone.id));
             }
         }
@@ -70,7 +72,12 @@ impl Collector {
             covered.edges.push(scope(&kinds::USER_ASSIGNED_AWS_IAM_ROLE, End::From, u));
         }
         for p in &user_pairs {
-            covered.edges.push(EdgeScope { kind: &kinds::USER_ASSIGNED_APPLICATION, end: End::From, key: p.assignee.clone(), other: Some(p.app.clone()) });
+            covered.edges.push(EdgeScope {
+                kind: &kinds::USER_ASSIGNED_APPLICATION,
+                end: End::From,
+                key: p.assignee.clone(),
+                other: Some(p.app.clone()),
+            });
         }
         for u in &c.deleted_users {
             covered.edges.push(scope(&kinds::USER_ASSIGNED_APPLICATION, End::From, u));
@@ -108,13 +115,15 @@ impl Collector {
         let ctx = &self.ctx;
         let apps = &apps;
         let read_user = |p: Pair| async move {
-            let au = self.client.get_json::<Value>(&format!("/api/v1/apps/{}/users/{}", p.app, p.assignee)).await.map_err(StepFailure::Okta)?;
+            let au =
+                self.client.get_json::<Value>(&format!("/api/v1/apps/{}/users/{}", p.app, p.assignee)).await.map_err(StepFailure::Okta)?;
             self.send(model::app_user(ctx, &apps[&p.app], &au).unwrap_or_default()).await?;
             Ok::<u64, StepFailure>(1)
         };
         self.each_object("app_assignments", "assignment", user_pairs.into_iter().collect(), |p| &p.app, read_user, items).await?;
         let read_group = |p: Pair| async move {
-            let ag = self.client.get_json::<Value>(&format!("/api/v1/apps/{}/groups/{}", p.app, p.assignee)).await.map_err(StepFailure::Okta)?;
+            let ag =
+                self.client.get_json::<Value>(&format!("/api/v1/apps/{}/groups/{}", p.app, p.assignee)).await.map_err(StepFailure::Okta)?;
             let kind = self.shared.group_kind(&p.assignee);
             self.send(model::app_group(ctx, &apps[&p.app], kind, &ag).unwrap_or_default()).await?;
             Ok::<u64, StepFailure>(1)

@@ -1,16 +1,16 @@
 //! The scheduler: runs every enabled step as soon as the steps it depends on are done, and turns each
 //! step's result into a [`StepOutcome`].
 
+use super::delta::Delta;
 use super::shared::Shared;
 use super::steps::{step, StepDef, StepId, STEPS};
 use super::system_log::LOG_WINDOW_DAYS;
 use super::{CollectOptions, CollectResult, Reporter, StepOutcome};
+use crate::graph::reconcile::Reconcile;
 use crate::model::{Context, Records};
 use crate::okta::{OktaClient, OktaError};
 use chrono::{DateTime, Duration, FixedOffset};
 use std::collections::{BTreeMap, HashMap};
-use super::delta::Delta;
-use crate::graph::reconcile::Reconcile;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, watch};
 

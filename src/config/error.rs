@@ -208,7 +208,6 @@ pub enum ConfigError {
         reason: String,
     },
 
-
     /// More than one of `token_env`, `token_file`, `[account.oauth]` is set.
     #[error("{at}: account \"{account}\" sets {}; use exactly one", sources.join(" and "))]
     ConflictingCredentials {

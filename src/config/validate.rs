@@ -14,12 +14,12 @@ use toml::Spanned;
 use url::{Host, Url};
 
 use super::duration::{parse_duration, parse_span};
-use crate::sync::mode::{FullSyncInterval, DEFAULT_FULL_SYNC_INTERVAL};
 use super::env;
 use super::error::{ConfigError, Origin, SecretSource};
 use super::raw::{RawAccount, RawConfig, RawNeo4j, RawSync};
 use super::settings::*;
 use super::ConfigOverrides;
+use crate::sync::mode::{FullSyncInterval, DEFAULT_FULL_SYNC_INTERVAL};
 
 /// The config file being validated, for turning spans into `file:line:col` and resolving relative paths.
 pub(crate) struct Doc<'a> {
@@ -331,7 +331,11 @@ fn account(i: usize, spanned: &Spanned<RawAccount>, doc: &Doc<'_>, ov: Overrides
             Ok(_) => Err("must be greater than zero; use \"always\" to make every sync full".to_string()),
             Err(reason) => Err(reason),
         }
-        .map_err(|reason| ConfigError::FullSyncInterval { at: doc.at(v.span(), key("full_sync_interval")), value: v.get_ref().clone(), reason })?,
+        .map_err(|reason| ConfigError::FullSyncInterval {
+            at: doc.at(v.span(), key("full_sync_interval")),
+            value: v.get_ref().clone(),
+            reason,
+        })?,
     };
 
     let steps = match &a.steps {

@@ -6,12 +6,12 @@ pub(crate) mod alert_state;
 mod convert;
 pub(crate) mod cypher;
 pub(crate) mod export;
-pub(crate) mod known;
 mod json;
+pub(crate) mod known;
 pub mod lock;
-pub mod reconcile;
 #[cfg(test)]
 mod no_cypher_in_rust;
+pub mod reconcile;
 pub mod runs;
 pub mod sweep;
 pub(crate) mod writer;

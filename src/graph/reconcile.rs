@@ -67,7 +67,8 @@ pub async fn reconcile(
 ) -> Result<WriteCounts, GraphError> {
     let mut counts = WriteCounts::new();
     let base = |extra: Vec<(&'static str, BoltType)>| {
-        let mut p = vec![("accountKey", BoltType::from(account_key)), ("seenSince", BoltType::from(seen_since)), ("now", BoltType::from(now))];
+        let mut p =
+            vec![("accountKey", BoltType::from(account_key)), ("seenSince", BoltType::from(seen_since)), ("now", BoltType::from(now))];
         p.extend(extra);
         p
     };

@@ -10,8 +10,8 @@ mod map;
 mod value;
 
 pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation};
-pub use changes::{ChangeSet, UnusableEvent};
 pub(crate) use app_creation::{EarliestCreations, APP_CREATION_EVENT_TYPES};
+pub use changes::{ChangeSet, UnusableEvent};
 pub use info::AppInfo;
 pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DEPROVISIONED};
 pub use kinds::{NodeKind, RelKind};

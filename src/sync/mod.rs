@@ -7,8 +7,8 @@ pub mod mode;
 use crate::collect::delta::Delta;
 use crate::collect::{self, feed, CollectOptions, Collector, IncrementalRead, Reporter, StepId, StepOutcome, STEPS};
 use crate::graph::known;
-use crate::graph::reconcile;
 use crate::graph::lock::{self, Acquired, HeldLock, LockHolder};
+use crate::graph::reconcile;
 use crate::graph::runs::{self, RunId, RunOutcome};
 use crate::graph::sweep::{self, SweepPlan};
 use crate::graph::{Graph, GraphError, GraphWriter, WriteCounts};
@@ -369,7 +369,7 @@ async fn sync_locked(
         incomplete_steps: result.outcomes.values().filter(|o| !o.complete).map(|o| o.name.to_string()).collect(),
         mode: choice.mode.as_str().to_string(),
         mode_reason: choice.reason.clone(),
-        log_cursor: Some(plan.cursor),
+        log_cursor: plan.cursor,
     };
     if write_error.as_ref().is_none_or(|e| !e.is_connection()) {
         if let Err(e) = runs::finish(graph, &run, &outcome).await {
@@ -402,7 +402,7 @@ struct RunPlan {
     /// Set for an incremental run.
     delta: Option<Delta>,
     /// The change-feed cursor this run leaves for the next (stored on its run record; used only if it succeeds).
-    cursor: String,
+    cursor: Option<String>,
 }
 
 /// Chooses full or incremental. An incremental run reads the change feed first, before anything is written,
@@ -422,17 +422,21 @@ async fn plan_mode(
     let steps: BTreeSet<&'static str> = enabled.iter().map(|s| collect::step(*s).name).collect();
     let req = ModeRequest { force_full: job.force_full, interval: job.full_sync_interval, steps: &steps, now };
     let choice = mode::choose(&req, &previous);
-    // A full run's feed starts just before it: what changes while it reads is applied by the next run.
-    let full = |choice: ModeChoice| RunPlan { choice, delta: None, cursor: feed::feed_start(now) };
-    let (SyncMode::Incremental, Some(last)) = (choice.mode, previous.last.as_ref()) else { return Ok(full(choice)) };
+    // A full run's feed is caught up before it reads anything: what changes while it reads is after the
+    // cursor, for the next run.
+    let full = |choice: ModeChoice| async move { RunPlan { choice, delta: None, cursor: feed::catch_up(client, now, cancel).await } };
+    let (SyncMode::Incremental, Some(last)) = (choice.mode, previous.last.as_ref()) else { return Ok(full(choice).await) };
     let cursor = last.cursor.clone().unwrap_or_default();
     let f = match feed::read(client, &cursor, cancel).await {
         Ok(f) => f,
-        Err(feed::FeedUnusable(why)) => return Ok(full(ModeChoice::full(format!("the System Log change feed cannot be used: {why}")))),
+        Err(feed::FeedUnusable(why)) => {
+            return Ok(full(ModeChoice::full(format!("the System Log change feed cannot be used: {why}"))).await)
+        }
     };
     let known = known::load(graph, account_key).await?;
     if let Some(app) = known.apps.iter().find(|a| a.aws && f.changes.deleted_apps.contains(&a.id)) {
-        return Ok(full(ModeChoice::full(format!("AWS application {} was deleted (its IAM roles need every assignment read)", app.id))));
+        let why = format!("AWS application {} was deleted (its IAM roles need every assignment read)", app.id);
+        return Ok(full(ModeChoice::full(why)).await);
     }
     let recount_groups = known::groups_near(graph, account_key, &f.changes.deleted_users, &f.changes.deleted_apps).await?;
     let changed_since = last.started - feed::FEED_MARGIN;
@@ -440,7 +444,7 @@ async fn plan_mode(
     Ok(RunPlan {
         choice: ModeChoice { mode: SyncMode::Incremental, reason },
         delta: Some(Delta { changed_since, changes: f.changes, known, recount_groups }),
-        cursor: f.cursor,
+        cursor: Some(f.cursor),
     })
 }
 
