@@ -9,7 +9,7 @@ const APPS_PAGE: usize = 200;
 
 /// `GET /api/v1/apps/{id}/users` page size: Okta's documented maximum, 500 (default 50; Application Users
 /// API), so a widely assigned app is read in the fewest calls.
-const APP_USERS_PAGE: usize = 500;
+pub(super) const APP_USERS_PAGE: usize = 500;
 
 /// `GET /api/v1/apps/{id}/groups` page size: Okta's documented maximum, 200 (default 20; Application Groups
 /// API).
@@ -19,7 +19,7 @@ fn apps_path() -> String {
     format!("/api/v1/apps?limit={APPS_PAGE}")
 }
 
-fn app_users_path(app_id: &str) -> String {
+pub(super) fn app_users_path(app_id: &str) -> String {
     format!("/api/v1/apps/{app_id}/users?limit={APP_USERS_PAGE}")
 }
 

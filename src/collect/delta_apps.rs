@@ -2,6 +2,7 @@
 //! System Log's CREATED edges. Applications are listed in full every time (a few calls); an assignment is
 //! read again one (application, user or group) pair at a time, as the change feed names it.
 
+use super::apps::{app_users_path, APP_USERS_PAGE};
 use super::delta::{cannot, scope};
 use super::scheduler::{StepFailure, StepResult};
 use super::Collector;
@@ -58,9 +59,19 @@ impl Collector {
 
         let mut user_pairs = BTreeSet::new();
         let mut aws_users = BTreeSet::new();
+        let mut relist = Vec::new();
         for (app, users) in &c.app_users {
             let Some(info) = apps.get(app) else { continue }; // deleted: its edges go with it
-            for u in users.iter().filter(|u| !c.deleted_users.contains(*u)) {
+            let users: Vec<&String> = users.iter().filter(|u| !c.deleted_users.contains(*u)).collect();
+            // Many assignments of one app: its user list costs fewer calls than reading them one by one (not
+            // for AWS apps, whose IAM role edges need each assignee's other AWS apps too).
+            let assigned = self.delta().known.app_users.get(app).copied().unwrap_or(0) + users.len() as u64;
+            if !info.aws && assigned.div_ceil(APP_USERS_PAGE as u64) < users.len() as u64 {
+                relist.push(info.clone());
+                covered.edges.push(scope(&kinds::USER_ASSIGNED_APPLICATION, End::To, app));
+                continue;
+            }
+            for u in users {
                 user_pairs.insert(Pair { app: app.clone(), assignee: u.clone() });
                 if info.aws {
                     aws_users.insert(u.clone());
@@ -121,6 +132,10 @@ impl Collector {
             Ok::<u64, StepFailure>(1)
         };
         self.each_object("app_assignments", "assignment", user_pairs.into_iter().collect(), |p| &p.app, read_user, items).await?;
+        let read_app_users = |app: AppInfo| async move {
+            self.each_sub_page(&app_users_path(&app.id), |au| model::app_user(ctx, &app, au).unwrap_or_default()).await
+        };
+        self.each_object("app_assignments", "application", relist, |a| &a.id, read_app_users, items).await?;
         let read_group = |p: Pair| async move {
             let ag =
                 self.client.get_json::<Value>(&format!("/api/v1/apps/{}/groups/{}", p.app, p.assignee)).await.map_err(StepFailure::Okta)?;

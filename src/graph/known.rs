@@ -6,7 +6,7 @@ use super::{cypher, query_with, Graph, GraphError};
 use crate::model::{group_kind, kinds, AppInfo, GroupInfo, UserInfo};
 use chrono::{DateTime, FixedOffset};
 use neo4rs::{BoltList, BoltType};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The account's objects as the graph holds them.
 #[derive(Debug, Default)]
@@ -14,6 +14,8 @@ pub(crate) struct Known {
     pub users: Vec<UserInfo>,
     pub groups: Vec<GroupInfo>,
     pub apps: Vec<AppInfo>,
+    /// Application id → users assigned to it.
+    pub app_users: HashMap<String, u64>,
 }
 
 pub(crate) async fn load(graph: &Graph, account_key: &str) -> Result<Known, GraphError> {
@@ -42,6 +44,7 @@ pub(crate) async fn load(graph: &Graph, account_key: &str) -> Result<Known, Grap
                 Some(GroupInfo { id: text(r, "id")?, kind, users_count: None, has_admin: true, everyone })
             })
             .collect(),
+        app_users: apps.iter().filter_map(|r| Some((text(r, "id")?, r.get::<i64>("users").unwrap_or(0).max(0) as u64))).collect(),
         apps: apps
             .iter()
             .filter_map(|r| Some(AppInfo { id: text(r, "id")?, aws: r.get::<bool>("aws").unwrap_or(false), aws_account_id: None }))

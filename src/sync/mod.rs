@@ -227,16 +227,24 @@ async fn sync_locked(
     let account_name = ctx.account_name.clone();
     let previous_account = previous_account(graph, &ctx.account_key).await?;
     let run = runs::start(graph, &held.owner, &ctx.account_key, &account_name, now).await?;
-    let plan = plan_mode(graph, job, client, &ctx.account_key, &run, &enabled, now, &cancel).await?;
-    let choice = plan.choice.clone();
-    tracing::info!(account = %account_name, key = %ctx.account_key, run = %run.id, mode = choice.mode.as_str(), reason = %choice.reason, "sync started");
-    reporter.sync_mode(choice.mode, &choice.reason);
     // The collector stops on the user's cancel or when the heartbeat finds the lock taken over.
     let (stop_tx, stop) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
     let forward = tokio::spawn(forward_cancel(cancel.clone(), stop_tx.clone()));
-    // The heartbeat ends only when it finds the lock taken over.
+    // The heartbeat ends only when it finds the lock taken over. It starts before the change feed is read,
+    // which can take minutes after a busy day.
     let heartbeat = tokio::spawn(heartbeat(graph.clone(), held.clone(), run.key.clone(), stop_tx.clone()));
+    let plan = match plan_mode(graph, job, client, &ctx.account_key, &run, &enabled, now, &stop).await {
+        Ok(p) => p,
+        Err(e) => {
+            heartbeat.abort();
+            forward.abort();
+            return Err(e);
+        }
+    };
+    let choice = plan.choice.clone();
+    tracing::info!(account = %account_name, key = %ctx.account_key, run = %run.id, mode = choice.mode.as_str(), reason = %choice.reason, "sync started");
+    reporter.sync_mode(choice.mode, &choice.reason);
     let mut warnings: Vec<String> = Vec::new();
     if let Some(previous) = &held.took_over_from {
         warnings.push(format!("took over the sync lock of run {previous}, which had stopped renewing it"));
