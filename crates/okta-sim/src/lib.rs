@@ -146,4 +146,8 @@ impl Default for SimOptions {
 }
 
 #[cfg(test)]
+mod churn_tests;
+#[cfg(test)]
+mod mutate_tests;
+#[cfg(test)]
 mod tests;
