@@ -55,7 +55,7 @@ fn plain_user(org: &Org) -> String {
     org.users.values().find(|u| u.status == "ACTIVE" && !org.roles.iter().any(|r| r.assignee == u.id)).unwrap().id.clone()
 }
 
-fn app_named<'a>(org: &'a Org, aws: bool) -> &'a App {
+fn app_named(org: &Org, aws: bool) -> &App {
     org.apps.values().find(|a| (a.name == "amazon_aws") == aws && a.status == "ACTIVE").unwrap()
 }
 
