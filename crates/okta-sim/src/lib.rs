@@ -26,7 +26,7 @@
 //!
 //! ## The org changes
 //! [`Org`]'s mutation methods (`create_user`, `deactivate_user`, `add_group_member`, `assign_group_to_app`,
-//! `create_rule`, ... in `mutate.rs`) change the org the way Okta does: they stamp `lastUpdated` (and a
+//! `create_rule`, ... in `src/mutate/`) change the org the way Okta does: they stamp `lastUpdated` (and a
 //! group's `lastMembershipUpdated`) and append the System Log events Okta writes, with Okta's event types
 //! and `target` shapes, actor an admin of the org (Okta's `SystemPrincipal` for rule-driven memberships).
 //! Group rules are the exception: Okta has no event type for a rule's lifecycle, so creating or deleting a
