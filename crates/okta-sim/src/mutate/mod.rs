@@ -28,7 +28,7 @@ impl SimRng {
     }
 }
 
-/// What [`Org::create_rule`] did: the new rule and the users it added to its group.
+/// What [`Org::create_rule`](crate::Org::create_rule) did: the new rule and the users it added to its group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleCreated {
