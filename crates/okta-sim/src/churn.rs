@@ -1,4 +1,4 @@
-//! Churn: a seeded mix of the mutations in `mutate.rs`, as `POST /sim/churn` and [`SimServer::churn`]
+//! Churn: a seeded mix of the mutations in `mutate/`, as `POST /sim/churn` and [`SimServer::churn`]
 //! apply it to a served org.
 //!
 //! Kinds are dealt from a shuffled deck in which every kind appears (the hard cases for an incremental

@@ -100,15 +100,21 @@ impl Org {
         self.logs.push(e);
     }
 
-    /// An active user holding an admin role, as the actor of admin changes; Okta's system actor when there is none.
+    /// An active super or org admin (else any active admin) as the actor of admin changes; Okta's system
+    /// actor when the org has none.
     fn admin_actor(&self, rng: &mut StdRng) -> Value {
-        let mut admins: Vec<&User> = self
-            .roles
-            .iter()
-            .filter(|r| r.assignment_type == "USER")
-            .filter_map(|r| self.users.get(&r.assignee))
-            .filter(|u| u.status == "ACTIVE")
-            .collect();
+        let admins_of = |types: &[&str]| -> Vec<&User> {
+            self.roles
+                .iter()
+                .filter(|r| r.assignment_type == "USER" && (types.is_empty() || types.contains(&r.role_type.as_str())))
+                .filter_map(|r| self.users.get(&r.assignee))
+                .filter(|u| u.status == "ACTIVE")
+                .collect()
+        };
+        let mut admins = admins_of(&["SUPER_ADMIN", "ORG_ADMIN"]);
+        if admins.is_empty() {
+            admins = admins_of(&[]);
+        }
         admins.sort_by(|a, b| a.id.cmp(&b.id));
         admins.dedup_by(|a, b| a.id == b.id);
         if admins.is_empty() {

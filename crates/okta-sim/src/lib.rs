@@ -13,9 +13,32 @@
 //! - `factors`: `{userId: [factor, ...]}`.
 //! - `roles`: role assignments as `/users/{id}/roles` shows them, plus `assignee` (a user or group id;
 //!   served as `_links.assignee`) and `assignmentType` `USER` or `GROUP`.
-//! - `logs`: System Log events verbatim (absolute `published` times; 90-day retention applies when served).
+//! - `logs`: System Log events verbatim (absolute `published` times; 90-day retention applies when served),
+//!   in persistence order (see below). Loading a fixture or serving an org sorts them by `published`.
+//! - `churn_deck`: simulator bookkeeping written only after churn (the change kinds still to deal).
 //!
-//! Ordering: lists are served in id order; `after` cursors are ids (`{ms}_{uuid}` for logs).
+//! Ordering: lists are served in id order; `after` cursors are ids (`{ms}_{uuid}` for logs). System Log
+//! polling requests (no `until`, ascending) page in persistence order, the order of [`Org::logs`]: events
+//! a change appends come after everything already there even when their `published` is older (a "late"
+//! event). A polling cursor names the last event returned, and with `after` the `since` of the first
+//! request no longer applies (Okta keeps it in its `next` links). Bounded (`until`) and descending
+//! requests page in (`published`, uuid) order.
+//!
+//! ## The org changes
+//! [`Org`]'s mutation methods (`create_user`, `deactivate_user`, `add_group_member`, `assign_group_to_app`,
+//! `create_rule`, ... in `src/mutate/`) change the org the way Okta does: they stamp `lastUpdated` (and a
+//! group's `lastMembershipUpdated`) and append the System Log events Okta writes, with Okta's event types
+//! and `target` shapes, actor an admin of the org (Okta's `SystemPrincipal` for rule-driven memberships).
+//! Group rules are the exception: Okta has no event type for a rule's lifecycle, so creating or deleting a
+//! rule writes none (the memberships a new rule adds are logged). [`Org::churn`] applies a seeded mix of
+//! them; some changes are "late" (stamped up to 60 s back but appended now).
+//!
+//! ## Simulator endpoints (not Okta's)
+//! `POST /sim/churn` with an optional JSON body `{"fraction": 0.01, "seed": 1}` (the defaults; `fraction`
+//! in (0, 1]) runs [`Org::churn`] on the served org now and answers 200 with the [`ChurnReport`]
+//! (`{"changes", "byKind", "events", "late", "changed": [{"kind", "ids", "late", "published"}]}`). It
+//! needs the super-admin SSWS token (none: 401 E0000011, another: 403 E0000006); a bad body or fraction is
+//! 400 E0000001. It is not rate limited, faulted or counted in [`SimStats`].
 //!
 //! ## Tokens
 //! `SSWS` tokens are `00` + 40 alphanumerics, random per server start (super admin and read-only admin).
@@ -145,5 +168,11 @@ impl Default for SimOptions {
     }
 }
 
+#[cfg(test)]
+mod churn_tests;
+#[cfg(test)]
+mod mutate_tests;
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 mod tests;

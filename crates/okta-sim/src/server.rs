@@ -561,7 +561,12 @@ async fn sim_churn(sh: &Shared, parts: &Parts, body: Body, request_id: &str) -> 
     let req = if bytes.iter().all(u8::is_ascii_whitespace) {
         Ok(ChurnRequest { fraction: default_fraction(), seed: default_seed() })
     } else {
-        serde_json::from_slice::<ChurnRequest>(&bytes).map_err(|e| ApiErr::bad(format!("body: {e}")))
+        // an object only (serde would also read a struct from an array)
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(v @ Value::Object(_)) => serde_json::from_value::<ChurnRequest>(v).map_err(|e| ApiErr::bad(format!("body: {e}"))),
+            Ok(_) => Err(ApiErr::bad("body: a JSON object is expected")),
+            Err(e) => Err(ApiErr::bad(format!("body: {e}"))),
+        }
     };
     let req = match req {
         Ok(r) if r.fraction > 0.0 && r.fraction <= 1.0 => r,
