@@ -33,7 +33,7 @@ impl Tools for Binary {
     }
 }
 
-/// `oktagraph simulate`: runs the simulator until Ctrl-C, printing `url=`, `token=` and `readonly_token=`
+/// `oktagraph simulate`: runs the simulator until Ctrl-C, printing `url=`, `token=`, `readonly_token=` and `churn=`
 /// lines to stdout.
 async fn simulate(args: SimulateArgs) -> anyhow::Result<()> {
     let placeholder = format!("http://127.0.0.1:{}", args.port);
@@ -71,6 +71,8 @@ async fn simulate(args: SimulateArgs) -> anyhow::Result<()> {
         writeln!(out, "url={}", server.base_url())?;
         writeln!(out, "token={}", server.super_admin_token())?;
         writeln!(out, "readonly_token={}", server.readonly_token())?;
+        // How to change the org as Okta would between two syncs (what incremental syncs read).
+        writeln!(out, "churn=POST {}/sim/churn {{\"fraction\": 0.01, \"seed\": 1}} (Authorization: SSWS <token>)", server.base_url())?;
         out.flush()?;
     }
     tokio::signal::ctrl_c().await?;
