@@ -173,11 +173,27 @@ async fn bad_input_gives_one_line_a_documented_exit_code_and_no_graph_write() {
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     let written = util::count(
         &g,
-        "MATCH (n) WHERE (n:okta_account OR n:SyncRun) AND (n._key CONTAINS $m OR n._key CONTAINS '127.0.0.1:9') RETURN count(n) AS n",
+        "MATCH (n) WHERE (NOT n:SyncRun) AND (n._key CONTAINS $m OR n._key CONTAINS '127.0.0.1:9') RETURN count(n) AS n",
         &[("m", MARKER)],
     )
     .await;
     assert_eq!(written, 0, "bad input wrote to the graph");
+    // Only a sync Okta refused or could not be reached for leaves a trace: its `failed` run, with the reason.
+    let runs = util::strings(
+        &g,
+        "MATCH (r:SyncRun) WHERE r._key CONTAINS $m OR r._key CONTAINS '127.0.0.1:9' RETURN r.status + ' ' + r.warnings[0] AS v",
+        &[("m", MARKER)],
+    )
+    .await;
+    assert!(runs.iter().all(|r| r.starts_with("failed ")), "{runs:?}");
+    let connect = |r: &&String| r.to_lowercase().contains("connect");
+    assert!(runs.len() >= 2 && runs.iter().filter(connect).count() >= 2, "the typo'd and the unreachable Okta are recorded: {runs:?}");
+    g.run(
+        neo4rs::query("MATCH (r:SyncRun) WHERE r._key CONTAINS $m OR r._key CONTAINS '127.0.0.1:9' DETACH DELETE r").param("m", MARKER),
+        "cleanup",
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

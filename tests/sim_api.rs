@@ -185,6 +185,8 @@ async fn error_bodies() {
     // the read-only admin can still read everything else
     assert_eq!(get(&s, &ro, "/api/v1/users").await.status(), 200);
     assert_eq!(get(&s, &ro, &format!("/api/v1/users/{uid}/factors")).await.status(), 200);
+    // Okta's standard admin roles table: a Read-Only Administrator may "View System Log" (issue 13).
+    assert_eq!(get(&s, &ro, "/api/v1/logs?limit=1").await.status(), 200);
     assert_eq!(get(&s, &s.super_admin_token(), &format!("/api/v1/users/{uid}/roles")).await.status(), 200);
 
     // revoked tokens

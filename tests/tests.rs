@@ -3,6 +3,7 @@
 mod oracle;
 mod util;
 
+mod account_identity;
 mod cli;
 mod config_load;
 mod graph_basics;

@@ -177,6 +177,7 @@ async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliEr
         sync::okta_client(&j).map_err(|e| CliError::usage(format!("account '{}': {e}", a.name)))?;
         jobs.push((j, if args.once { None } else { a.polling_interval }));
     }
+    refuse_one_org_twice(&jobs).await?;
     let graph = Graph::connect(&neo4j_config(&s)?).await?;
     let cancel = cancel_on_signals();
     let alerts = if args.no_alerts { None } else { Some(crate::alerts::Alerts::from_settings(&s.alerts).map_err(CliError::usage)?) };
@@ -212,6 +213,37 @@ async fn sync_command(g: &GlobalArgs, args: &SyncArgs) -> Result<ExitCode, CliEr
         worst = worse(worst, t.await.unwrap_or(ExitCode::Failure));
     }
     Ok(worst)
+}
+
+/// Two configured accounts that are one Okta org (its id behind two URLs, e.g. a custom domain and the
+/// okta.com name) would write the same nodes under two account keys, each sync moving them to its own: refused
+/// before anything runs. An org whose settings cannot be read is left to the sync to report.
+async fn refuse_one_org_twice(jobs: &[(AccountJob, Option<std::time::Duration>)]) -> Result<(), CliError> {
+    if jobs.len() < 2 {
+        return Ok(());
+    }
+    let ids = futures::future::join_all(jobs.iter().map(|(j, _)| async move {
+        let client = sync::okta_client(j).ok()?;
+        let org = client.get_json::<serde_json::Value>("/api/v1/org").await.ok()?;
+        org.get("id")?.as_str().map(String::from)
+    }))
+    .await;
+    let mut seen: std::collections::HashMap<String, &AccountJob> = std::collections::HashMap::new();
+    for ((job, _), id) in jobs.iter().zip(ids) {
+        let Some(id) = id else { continue };
+        if let Some(first) = seen.get(&id) {
+            let name = |j: &AccountJob| j.name.clone().unwrap_or_default();
+            return Err(CliError::usage(format!(
+                "accounts '{}' ({}) and '{}' ({}) are the same Okta org ({id}): configure it once",
+                name(first),
+                first.org_url,
+                name(job),
+                job.org_url
+            )));
+        }
+        seen.insert(id, job);
+    }
+    Ok(())
 }
 
 fn worse(a: ExitCode, b: ExitCode) -> ExitCode {
@@ -258,6 +290,7 @@ pub(crate) async fn sync_once(
                 sync::SyncError::Graph(g) if g.is_connection() => ExitCode::Connect,
                 sync::SyncError::Graph(_) => ExitCode::Failure,
                 sync::SyncError::Busy(_) => ExitCode::Busy,
+                sync::SyncError::SameOrg { .. } => ExitCode::Usage,
             };
             eprintln!("oktagraph: error: account '{}': {e}", job.name.as_deref().unwrap_or(&job.org_url));
             code

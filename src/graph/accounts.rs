@@ -19,6 +19,15 @@ fn keys(rows: Vec<neo4rs::Row>) -> Result<Vec<String>, GraphError> {
     Ok(rows.iter().filter_map(|r| r.get::<String>("key").ok()).collect())
 }
 
+/// Another account in the graph (key, name) that is the Okta org `org_id`, if any.
+pub(crate) async fn same_org(graph: &Graph, org_id: &str, account_key: &str) -> Result<Option<(String, String)>, GraphError> {
+    let params = vec![("orgId", org_id.into()), ("accountKey", account_key.into())];
+    let rows = graph.rows(query_with(cypher::ACCOUNTS_SAME_ORG, params), "find the same org").await?;
+    Ok(rows
+        .first()
+        .map(|r| (r.get::<String>("key").unwrap_or_default(), r.get::<Option<String>>("name").ok().flatten().unwrap_or_default())))
+}
+
 /// The stored values of the named properties of one account node (those present and storable).
 pub(crate) async fn stored_props(graph: &Graph, account_key: &str, names: &[&str]) -> Result<Props, GraphError> {
     let rows = graph.rows(query_with(cypher::ACCOUNT_STORED_PROPS, vec![("key", account_key.into())]), "read account").await?;

@@ -34,6 +34,26 @@ pub async fn start(
     Ok(RunId { id, key, started })
 }
 
+/// Records a run that could not start (Okta unreachable, credentials refused) as `failed`, with the reason.
+pub async fn record_refused(
+    graph: &Graph,
+    run_id: &str,
+    account_key: &str,
+    account_name: &str,
+    started: DateTime<FixedOffset>,
+    reason: &str,
+) -> Result<(), GraphError> {
+    let params = vec![
+        ("accountKey", BoltType::from(account_key)),
+        ("accountName", BoltType::from(account_name)),
+        ("runKey", BoltType::from(format!("sync_run:{account_key}:{run_id}"))),
+        ("runId", BoltType::from(run_id)),
+        ("startedOn", BoltType::from(started)),
+        ("reason", BoltType::from(reason)),
+    ];
+    graph.run(query_with(cypher::SYNC_RUN_REFUSED, params), "record a refused sync").await
+}
+
 /// Everything the finished run record holds.
 #[derive(Debug, Clone, Default)]
 pub struct RunOutcome {

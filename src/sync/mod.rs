@@ -118,6 +118,10 @@ pub enum SyncError {
     Okta(#[from] OktaError),
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// The account is an Okta org another account in the graph already is (the same org id behind two URLs);
+    /// syncing it would move that account's nodes. Nothing was written.
+    #[error("account '{account}' ({key}) is the Okta org {org_id}, which the graph already holds as account '{other_name}' ({other_key}): the same org behind two URLs; configure it once (or `oktagraph purge`/remove the other account first)")]
+    SameOrg { account: String, key: String, org_id: String, other_key: String, other_name: String },
     /// Another process holds the account's sync lock; nothing was written.
     #[error("another sync of this account is running: {0}; nothing was done (the lock frees when that run ends, or after its heartbeat has stopped for the lock's time to live)")]
     Busy(Box<LockHolder>),
@@ -165,10 +169,28 @@ pub async fn sync_account(
     let started_at = std::time::Instant::now();
     // Millisecond precision: the same instant must compare equal after a round trip through Neo4j.
     let now = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap_or_default().fixed_offset();
-    preflight(&client).await?;
-    graph.apply_schema().await?;
-    // One sync per account at a time: taken before anything of the account is read or written.
     let run_id = uuid::Uuid::new_v4().to_string();
+    let org_id = match preflight(&client).await {
+        Ok(id) => id,
+        Err(e) => {
+            // Recorded (a failed run with the reason), unless Neo4j is away too: the caller reports that.
+            let recorded = async {
+                graph.apply_schema().await?;
+                runs::record_refused(graph, &run_id, &ctx.account_key, &account_name, now, &e.to_string()).await
+            };
+            if let Err(g) = recorded.await {
+                tracing::warn!(account = %account_name, error = %g, "could not record the failed sync");
+            }
+            return Err(e);
+        }
+    };
+    graph.apply_schema().await?;
+    if let Some(org_id) = org_id {
+        if let Some((other_key, other_name)) = crate::graph::accounts::same_org(graph, &org_id, &ctx.account_key).await? {
+            return Err(SyncError::SameOrg { account: account_name, key: ctx.account_key, org_id, other_key, other_name });
+        }
+    }
+    // One sync per account at a time: taken before anything of the account is read or written.
     let held = acquire_lock(graph, job, &ctx.account_key, &run_id, cancel.clone(), reporter.as_ref()).await?;
     let result = sync_locked(graph, job, &client, ctx, &held, now, started_at, enabled, cancel, reporter).await;
     if let Err(e) = lock::release(graph, &held).await {
@@ -501,16 +523,18 @@ async fn seen_since(graph: &Graph, account_key: &str, run: &RunId, held: &HeldLo
     }
 }
 
-/// Proves Okta is reachable and accepts the credentials before anything is written: a typo'd host, an
-/// unreachable org or a wrong token must not leave a run record or an account node behind.
-async fn preflight(client: &OktaClient) -> Result<(), SyncError> {
+/// Proves Okta is reachable and accepts the credentials before anything is written (a typo'd host, an
+/// unreachable org or a wrong token leaves only a `failed` run record), and reads the org's id, which tells
+/// two URLs of one org apart from two orgs (`None` when this token may not read the org settings).
+async fn preflight(client: &OktaClient) -> Result<Option<String>, SyncError> {
     match client.get_json::<serde_json::Value>("/api/v1/users?limit=1").await {
         Err(e) if e.is_auth() || matches!(e, OktaError::Transport { kind: crate::okta::TransportKind::Connect, .. }) => {
-            Err(SyncError::Okta(e))
+            return Err(SyncError::Okta(e))
         }
         // Anything else (a 403, a flaky 5xx) is for the steps to report.
-        _ => Ok(()),
+        _ => {}
     }
+    Ok(client.get_json::<serde_json::Value>("/api/v1/org").await.ok().and_then(|o| o.get("id")?.as_str().map(String::from)))
 }
 
 /// The account node's properties that a token without super admin rights cannot re-read.
