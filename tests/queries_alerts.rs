@@ -12,9 +12,31 @@ async fn every_shipped_query_returns_rows_on_a_synced_org() {
     let server = util::sim(150).await;
     let acct = account_key(&server);
     util::sync(&g, &util::job(&server, &server.super_admin_token(), "queries")).await;
+    // A query about one user asks about a direct admin (who has groups, apps and a role).
+    let (admin_login, admin_groups) = {
+        let org_lock = server.org();
+        let org = org_lock.read().await;
+        let admin = org
+            .roles
+            .iter()
+            .filter(|r| r.assignment_type == "USER")
+            .filter_map(|r| org.users.get(r.assignee.as_str()))
+            .find(|u| org.group_members.values().any(|m| m.contains(&u.id)))
+            .expect("a direct admin in a group");
+        let groups: BTreeSet<String> = org
+            .group_members
+            .iter()
+            .filter(|(_, m)| m.contains(&admin.id))
+            .filter_map(|(g, _)| org.groups.get(g.as_str()).map(|g| g.profile.name.clone()))
+            .collect();
+        (admin.profile.login.clone(), groups)
+    };
     for q in oktagraph::queries::shipped_queries() {
         let mut params = BTreeMap::new();
         params.insert("account".to_string(), acct.clone());
+        if q.params.iter().any(|(p, _)| p == "login") {
+            params.insert("login".to_string(), admin_login.clone());
+        }
         let r = oktagraph::queries::run(&g, &q, &params).await.unwrap_or_else(|e| panic!("{}: {e}", q.name));
         assert!(!r.rows.is_empty(), "query {} returned nothing", q.name);
         assert!(r.rows.iter().all(|row| row.len() == r.columns.len()));
@@ -76,6 +98,18 @@ async fn every_shipped_query_returns_rows_on_a_synced_org() {
     assert!(!supers.is_empty(), "the org has super admins, or the check proves little");
     assert_eq!(logins(&run("super-admins").await), supers, "super-admins, direct and through groups");
     drop(org);
+
+    // One user's effective access: exactly their groups, and paths that start at them.
+    let q = oktagraph::queries::shipped_queries().into_iter().find(|q| q.name == "user-effective-access").unwrap();
+    let params = BTreeMap::from([("account".to_string(), acct.clone()), ("login".to_string(), admin_login.clone())]);
+    let r = oktagraph::queries::run(&g, &q, &params).await.unwrap();
+    let rows = r.objects();
+    let groups: BTreeSet<String> =
+        rows.iter().filter(|r| r["access"] == "group").map(|r| r["target"].as_str().unwrap().to_string()).collect();
+    assert_eq!(groups, admin_groups, "user-effective-access: the user's groups");
+    assert!(rows.iter().any(|r| r["access"] == "okta_role"), "the admin's role is listed: {rows:?}");
+    assert!(rows.iter().all(|r| r["path"].as_str().is_some_and(|p| p.starts_with(&admin_login))), "paths start at the user: {rows:?}");
+    assert!(rows.iter().any(|r| r["path"].as_str().is_some_and(|p| p.contains(" <-HAS- "))), "group paths read backwards: {rows:?}");
     cleanup(&g, &acct).await;
 }
 
@@ -147,5 +181,40 @@ async fn a_new_super_admin_without_mfa_alerts_exactly_once() {
     assert!(alerts.evaluate(&g, &acct, "alerts").await.unwrap().is_empty());
     assert_eq!(posted.lock().unwrap().len(), 1);
     g.run(neo4rs::query("MATCH (s:AlertState {accountKey:$a}) DELETE s").param("a", acct.as_str()), "cleanup").await.unwrap();
+    cleanup(&g, &acct).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_user_and_a_deactivated_one_alert_once() {
+    let g = util::graph().await;
+    let server = util::sim(40).await;
+    let acct = account_key(&server);
+    let mut job = util::job(&server, &server.super_admin_token(), "user-alerts");
+    job.full_sync_interval = oktagraph::sync::mode::DEFAULT_FULL_SYNC_INTERVAL;
+    let settings = AlertSettings { dir: None, stdout: false, jsonl: None, webhook: None };
+    let alerts = Alerts::from_settings(&settings).unwrap();
+    util::sync(&g, &job).await;
+    assert!(alerts.evaluate(&g, &acct, "user-alerts").await.unwrap().is_empty(), "the first evaluation is a baseline");
+
+    // Okta changes, with the events Okta writes: one user created, one deactivated.
+    let (created, deactivated) = {
+        let org_lock = server.org();
+        let mut org = org_lock.write().await;
+        let mut rng = okta_sim::SimRng::seeded(5);
+        let now = chrono::Utc::now();
+        let created = org.create_user(&mut rng, now);
+        let active = org.users.values().find(|u| u.status == "ACTIVE" && u.id != created).unwrap().id.clone();
+        org.deactivate_user(&mut rng, now, &active).unwrap();
+        (created, active)
+    };
+    let s = util::sync(&g, &job).await;
+    assert_eq!(s.mode, oktagraph::sync::mode::SyncMode::Incremental, "{}", s.mode_reason);
+    let raised = alerts.evaluate(&g, &acct, "user-alerts").await.unwrap();
+    let of = |rule: &str| -> Vec<String> {
+        raised.iter().filter(|a| a.rule == rule).map(|a| a.row["userId"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(of("new-user"), vec![created]);
+    assert_eq!(of("user-deprovisioned-or-suspended"), vec![deactivated]);
+    assert!(alerts.evaluate(&g, &acct, "user-alerts").await.unwrap().is_empty(), "each change alerts once");
     cleanup(&g, &acct).await;
 }

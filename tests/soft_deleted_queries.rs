@@ -218,11 +218,33 @@ const CASES: &[Case] = &[
         value: "$pu@example.com",
         present_while_live: true,
     },
+    Case {
+        name: "user-effective-access",
+        edges: &[Edge("u", "ASSIGNED", "app")],
+        column: "target",
+        value: "$papp",
+        present_while_live: true,
+    },
+    Case {
+        name: "user-effective-access",
+        edges: &[Edge("g", "HAS", "u"), Edge("g", "ASSIGNED", "app")],
+        column: "target",
+        value: "$papp",
+        present_while_live: true,
+    },
+    Case {
+        name: "user-effective-access",
+        edges: &[Edge("g", "ASSIGNED", "app"), Edge("g", "HAS", "u")],
+        column: "target",
+        value: "$papp",
+        present_while_live: true,
+    },
 ];
 
 /// Shipped queries and alerts whose results follow no relationship (account properties, run records,
 /// nodes on their own): nothing for a soft-deleted relationship to hide.
-const NO_RELATIONSHIP: &[&str] = &["support-access", "last-sync-changes", "new-application", "support-access-enabled"];
+const NO_RELATIONSHIP: &[&str] =
+    &["support-access", "last-sync-changes", "new-application", "support-access-enabled", "new-user", "user-deprovisioned-or-suspended"];
 
 #[test]
 fn every_shipped_query_and_alert_is_covered() {
@@ -233,9 +255,13 @@ fn every_shipped_query_and_alert_is_covered() {
 }
 
 /// Runs a shipped query or alert for `account` and returns the values of `column`.
-async fn values(g: &Graph, name: &str, account: &str, column: &str) -> Vec<Option<String>> {
+async fn values(g: &Graph, name: &str, account: &str, prefix: &str, column: &str) -> Vec<Option<String>> {
     let rows = if let Some(q) = oktagraph::queries::shipped_queries().into_iter().find(|q| q.name == name) {
-        let params = BTreeMap::from([("account".to_string(), account.to_string())]);
+        let mut params = BTreeMap::from([("account".to_string(), account.to_string())]);
+        // A query about one user asks for the fixture's active user.
+        if q.params.iter().any(|(p, _)| p == "login") {
+            params.insert("login".to_string(), format!("{prefix}u@example.com"));
+        }
         let r = oktagraph::queries::run(g, &q, &params).await.unwrap_or_else(|e| panic!("{name}: {e}"));
         r.objects().into_iter().map(|o| o[column].as_str().map(String::from)).collect()
     } else {
@@ -270,7 +296,7 @@ async fn a_soft_deleted_relationship_on_the_only_path_changes_every_result() {
             g.run(q, "fixture edge").await.expect("fixture edge");
         }
         let want = Some(case.value.replace("$p", &prefix));
-        let live = values(&g, case.name, &account, case.column).await;
+        let live = values(&g, case.name, &account, &prefix, case.column).await;
         assert_eq!(live.contains(&want), case.present_while_live, "case {i} ({}): with the relationship live: {live:?}", case.name);
 
         let deleted = util::count(
@@ -280,7 +306,7 @@ async fn a_soft_deleted_relationship_on_the_only_path_changes_every_result() {
         )
         .await;
         assert_eq!(deleted, 1);
-        let after = values(&g, case.name, &account, case.column).await;
+        let after = values(&g, case.name, &account, &prefix, case.column).await;
         assert_eq!(
             after.contains(&want),
             !case.present_while_live,

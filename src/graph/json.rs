@@ -22,6 +22,7 @@ pub fn bolt_to_json(b: &BoltType) -> Value {
             Value::Object(entries.into_iter().collect())
         }
         BoltType::Node(n) => bolt_to_json(&BoltType::Map(n.properties.clone())),
+        BoltType::Path(p) => path_to_json(p),
         BoltType::Relation(r) => bolt_to_json(&BoltType::Map(r.properties.clone())),
         BoltType::DateTime(_) | BoltType::LocalDateTime(_) | BoltType::DateTimeZoneId(_) | BoltType::Date(_) => {
             let s: Option<String> = b
@@ -33,6 +34,32 @@ pub fn bolt_to_json(b: &BoltType) -> Value {
         }
         other => Value::String(format!("{other:?}")),
     }
+}
+
+/// A path as the text a person reads: `alice@example.com <-HAS- Engineering -ASSIGNED-> Slack`, each node by
+/// its display name (else name, login, label or `_key`). Neo4j encodes a path as its nodes, its relationships
+/// and `indices`: pairs of (1-based relationship index, negative when walked backwards; node index).
+fn path_to_json(p: &neo4rs::BoltPath) -> Value {
+    let nodes = p.nodes();
+    let rels = p.rels();
+    let name = |i: usize| -> String {
+        let Some(n) = nodes.get(i) else { return "?".into() };
+        let props = bolt_to_json(&BoltType::Map(n.properties.clone()));
+        ["displayName", "name", "login", "label", "_key"]
+            .iter()
+            .find_map(|k| props.get(*k).and_then(Value::as_str).map(String::from))
+            .unwrap_or_else(|| "?".into())
+    };
+    let mut text = name(0);
+    let indices: Vec<i64> = p.indices().iter().map(|i| i.value).collect();
+    for pair in indices.chunks(2) {
+        let (r, n) = (pair[0], pair.get(1).copied().unwrap_or(0));
+        let typ = rels.get((r.unsigned_abs() as usize).saturating_sub(1)).map(|r| r.typ.value.clone()).unwrap_or_default();
+        let arrow = if r > 0 { format!(" -{typ}-> ") } else { format!(" <-{typ}- ") };
+        text.push_str(&arrow);
+        text.push_str(&name(n.max(0) as usize));
+    }
+    Value::String(text)
 }
 
 /// A row's columns as JSON (the driver keeps them by name, not in RETURN order).
