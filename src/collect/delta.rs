@@ -7,12 +7,11 @@ use super::groups::{members_path, GROUPS_PAGE, MEMBERS_PAGE};
 use super::query::{okta_time, url_encode};
 use super::roles::RoleHolder;
 use super::scheduler::{StepFailure, StepResult};
-use super::steps::StepId;
 use super::users::USERS_PAGE;
 use super::Collector;
 use crate::graph::known::Known;
 use crate::graph::reconcile::{EdgeScope, End, Reconcile};
-use crate::model::{self, kinds, ChangeSet, GroupInfo, NodeKind, Records, RelKind, UserInfo};
+use crate::model::{self, kinds, ChangeSet, GroupInfo, NodeKind, Records, RelKind};
 use chrono::{DateTime, FixedOffset};
 use std::collections::{BTreeSet, HashMap};
 
@@ -72,19 +71,7 @@ impl Collector {
         let d = self.delta();
         let filter = format!("lastUpdated gt \"{}\"", okta_time(d.changed_since));
         let path = format!("/api/v1/users?limit={USERS_PAGE}&filter={}", url_encode(&filter));
-        let employees = self.opts.enabled.contains(&StepId::Employees);
-        let mut users = Vec::new();
-        let ctx = &self.ctx;
-        self.each_page(&path, "users", items, |u| {
-            let Some(mut r) = model::user(ctx, u) else { return Records::default() };
-            users.extend(UserInfo::from_user(u));
-            if !employees {
-                r.nodes.retain(|n| n.kind != &kinds::EMPLOYEE);
-                r.edges.retain(|e| e.kind != &kinds::USER_IS_EMPLOYEE);
-            }
-            r
-        })
-        .await?;
+        let users = self.read_users(&path, items).await?;
         let mut covered = Reconcile::default();
         // A listed user's employee link was read again (its employee number may have changed).
         covered.edges.extend(users.iter().map(|u| scope(&kinds::USER_IS_EMPLOYEE, End::From, &u.id)));

@@ -21,22 +21,29 @@ fn user_lists() -> [String; 2] {
 impl Collector {
     pub(super) async fn users(&self, items: &mut u64) -> StepResult {
         let mut users = Vec::new();
-        let employees = self.opts.enabled.contains(&StepId::Employees);
-        let ctx = &self.ctx;
         for path in user_lists() {
-            self.each_page(&path, "users", items, |u| {
-                let Some(mut r) = model::user(ctx, u) else { return Records::default() };
-                users.extend(UserInfo::from_user(u));
-                if !employees {
-                    r.nodes.retain(|n| n.kind != &kinds::EMPLOYEE);
-                    r.edges.retain(|e| e.kind != &kinds::USER_IS_EMPLOYEE);
-                }
-                r
-            })
-            .await?;
+            users.extend(self.read_users(&path, items).await?);
         }
         self.shared.set_users(users);
         Ok(())
+    }
+
+    /// Reads one user list (employees too, when that step runs) and returns who was in it.
+    pub(super) async fn read_users(&self, path: &str, items: &mut u64) -> Result<Vec<UserInfo>, super::scheduler::StepFailure> {
+        let mut users = Vec::new();
+        let employees = self.opts.enabled.contains(&StepId::Employees);
+        let ctx = &self.ctx;
+        self.each_page(path, "users", items, |u| {
+            let Some(mut r) = model::user(ctx, u) else { return Records::default() };
+            users.extend(UserInfo::from_user(u));
+            if !employees {
+                r.nodes.retain(|n| n.kind != &kinds::EMPLOYEE);
+                r.edges.retain(|e| e.kind != &kinds::USER_IS_EMPLOYEE);
+            }
+            r
+        })
+        .await?;
+        Ok(users)
     }
 }
 
