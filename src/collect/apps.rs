@@ -5,7 +5,7 @@ use super::Collector;
 use crate::model::{self, AppInfo};
 
 /// `GET /api/v1/apps` page size: Okta's documented maximum for this list, 200 (Applications API).
-const APPS_PAGE: usize = 200;
+pub(super) const APPS_PAGE: usize = 200;
 
 /// `GET /api/v1/apps/{id}/users` page size: Okta's documented maximum, 500 (default 50; Application Users
 /// API), so a widely assigned app is read in the fewest calls.

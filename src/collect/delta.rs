@@ -28,6 +28,9 @@ pub(crate) struct Delta {
     /// Groups to read again although nothing of theirs changed: their member or app counts did (they held a
     /// deleted user or were assigned to a deleted application).
     pub recount_groups: BTreeSet<String>,
+    /// For users and groups whose assignment to an AWS application changed: the AWS applications the graph
+    /// says they are assigned to (their IAM role edges are the union over all of them).
+    pub aws_assignments: HashMap<String, BTreeSet<String>>,
 }
 
 impl Delta {

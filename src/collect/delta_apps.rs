@@ -2,14 +2,16 @@
 //! System Log's CREATED edges. Applications are listed in full every time (a few calls); an assignment is
 //! read again one (application, user or group) pair at a time, as the change feed names it.
 
-use super::apps::{app_users_path, APP_USERS_PAGE};
+use super::apps::{app_users_path, APPS_PAGE, APP_USERS_PAGE};
 use super::delta::{cannot, scope};
+use super::query::url_encode;
 use super::scheduler::{StepFailure, StepResult};
 use super::Collector;
 use crate::graph::reconcile::{EdgeScope, End, Reconcile};
 use crate::model::{self, kinds, AppInfo, NodeKind, RelKind};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
 
 /// An application's assignment of one user or group, to read again.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,7 +81,7 @@ impl Collector {
             }
         }
         for u in &aws_users {
-            user_pairs.extend(aws.iter().map(|a| Pair { app: (*a).clone(), assignee: u.clone() }));
+            user_pairs.extend(self.aws_apps_of(u, &aws).into_iter().map(|app| Pair { app, assignee: u.clone() }));
             covered.edges.push(scope(&kinds::USER_ASSIGNED_AWS_IAM_ROLE, End::From, u));
         }
         for p in &user_pairs {
@@ -107,7 +109,7 @@ impl Collector {
             }
         }
         for g in &aws_groups {
-            group_pairs.extend(aws.iter().map(|a| Pair { app: (*a).clone(), assignee: g.clone() }));
+            group_pairs.extend(self.aws_apps_of(g, &aws).into_iter().map(|app| Pair { app, assignee: g.clone() }));
             covered.edges.push(scope(group_app_kind(self.shared.group_kind(g)).1, End::From, g));
         }
         for p in &group_pairs {
@@ -125,6 +127,33 @@ impl Collector {
 
         let ctx = &self.ctx;
         let apps = &apps;
+        // A user named for several applications (a deactivated user loses them all) is asked once which
+        // applications it has; only those pairs need reading, the others are gone.
+        let mut per_user: BTreeMap<&str, Vec<&Pair>> = BTreeMap::new();
+        for p in &user_pairs {
+            per_user.entry(p.assignee.as_str()).or_default().push(p);
+        }
+        let several: Vec<String> = per_user.iter().filter(|(_, ps)| ps.len() > 1).map(|(u, _)| u.to_string()).collect();
+        let assigned: Mutex<BTreeSet<Pair>> = Mutex::default();
+        let list_apps_of = |uid: String| {
+            let assigned = &assigned;
+            async move {
+                let path = format!("/api/v1/apps?filter={}&limit={APPS_PAGE}", url_encode(&format!("user.id eq \"{uid}\"")));
+                let mut ids = Vec::new();
+                let n = self
+                    .each_sub_page(&path, |a| {
+                        ids.extend(model::object_id(a).map(String::from));
+                        model::Records::default()
+                    })
+                    .await?;
+                assigned.lock().expect("assigned").extend(ids.into_iter().map(|app| Pair { app, assignee: uid.clone() }));
+                Ok::<u64, StepFailure>(n)
+            }
+        };
+        self.each_object("app_assignments", "user", several.clone(), |u| u, list_apps_of, items).await?;
+        let assigned = assigned.into_inner().expect("assigned");
+        let several: BTreeSet<String> = several.into_iter().collect();
+        user_pairs.retain(|p| !several.contains(&p.assignee) || assigned.contains(p));
         let read_user = |p: Pair| async move {
             let au =
                 self.client.get_json::<Value>(&format!("/api/v1/apps/{}/users/{}", p.app, p.assignee)).await.map_err(StepFailure::Okta)?;
@@ -144,6 +173,15 @@ impl Collector {
             Ok::<u64, StepFailure>(1)
         };
         self.each_object("app_assignments", "assignment", group_pairs.into_iter().collect(), |p| &p.app, read_group, items).await
+    }
+
+    /// The AWS applications (of `aws`, those listed now) an assignee's IAM role edges come from: those the graph
+    /// has it assigned to, and those the change feed names it for.
+    fn aws_apps_of(&self, assignee: &str, aws: &[&String]) -> BTreeSet<String> {
+        let c = &self.delta().changes;
+        let named = c.app_users.iter().chain(&c.app_groups).filter(|(_, ids)| ids.contains(assignee)).map(|(app, _)| app);
+        let known = self.delta().aws_assignments.get(assignee).into_iter().flatten();
+        named.chain(known).filter(|app| aws.contains(app)).cloned().collect()
     }
 
     /// CREATED edges of the applications created since the last sync (an application the graph already

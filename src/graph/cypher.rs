@@ -29,6 +29,7 @@ pub(crate) const EXPORT_EDGES: &str = include_str!("../../cypher/export/edges.cy
 pub(crate) const KNOWN_USERS: &str = include_str!("../../cypher/incremental/known_users.cypher");
 pub(crate) const KNOWN_GROUPS: &str = include_str!("../../cypher/incremental/known_groups.cypher");
 pub(crate) const KNOWN_APPS: &str = include_str!("../../cypher/incremental/known_apps.cypher");
+pub(crate) const AWS_ASSIGNMENTS: &str = include_str!("../../cypher/incremental/aws_assignments.cypher");
 pub(crate) const GROUPS_NEAR: &str = include_str!("../../cypher/incremental/groups_near.cypher");
 pub(crate) const SYNC_RUN_REFUSED: &str = include_str!("../../cypher/sync_run_refused.cypher");
 pub(crate) const ACCOUNTS_SAME_ORG: &str = include_str!("../../cypher/accounts/same_org.cypher");

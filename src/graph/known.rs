@@ -68,6 +68,24 @@ pub(crate) async fn groups_near(
     Ok(rows.iter().filter_map(|r| r.get::<String>("id").ok()).collect())
 }
 
+/// The AWS applications each of these users and groups is assigned to, by id.
+pub(crate) async fn aws_assignments(
+    graph: &Graph,
+    account_key: &str,
+    ids: &BTreeSet<String>,
+) -> Result<HashMap<String, BTreeSet<String>>, GraphError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = BoltType::List(BoltList { value: ids.iter().map(|v| BoltType::from(v.as_str())).collect() });
+    let params = vec![("accountKey", BoltType::from(account_key)), ("ids", list)];
+    let rows = graph.rows(query_with(cypher::AWS_ASSIGNMENTS, params), "read AWS assignments").await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((r.get::<String>("id").ok()?, r.get::<Vec<String>>("apps").unwrap_or_default().into_iter().collect())))
+        .collect())
+}
+
 /// The account's latest run before this one, and its latest successful full sync.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PreviousRuns {

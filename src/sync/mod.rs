@@ -469,11 +469,17 @@ async fn plan_mode(
         return Ok(full(ModeChoice::full(why)).await);
     }
     let recount_groups = known::groups_near(graph, account_key, &f.changes.deleted_users, &f.changes.deleted_apps).await?;
+    let aws: BTreeSet<&str> = known.apps.iter().filter(|a| a.aws).map(|a| a.id.as_str()).collect();
+    let aws_assignees: BTreeSet<String> = [&f.changes.app_users, &f.changes.app_groups]
+        .into_iter()
+        .flat_map(|m| m.iter().filter(|(app, _)| aws.contains(app.as_str())).flat_map(|(_, ids)| ids.iter().cloned()))
+        .collect();
+    let aws_assignments = known::aws_assignments(graph, account_key, &aws_assignees).await?;
     let changed_since = last.started - feed::FEED_MARGIN;
     let reason = format!("{}; {} change events", choice.reason, f.changes.events);
     Ok(RunPlan {
         choice: ModeChoice { mode: SyncMode::Incremental, reason },
-        delta: Some(Delta { changed_since, changes: f.changes, known, recount_groups }),
+        delta: Some(Delta { changed_since, changes: f.changes, known, recount_groups, aws_assignments }),
         cursor: Some(f.cursor),
     })
 }
