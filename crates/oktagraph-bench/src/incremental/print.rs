@@ -3,6 +3,7 @@
 use super::figures::{IncrementalResult, Step, INCREMENTAL_TARGET, NO_CHANGE_TARGET};
 use crate::child::mode_line;
 use crate::table;
+use std::collections::BTreeMap;
 
 fn seconds(s: f64) -> String {
     format!("{s:.1} s")
@@ -21,6 +22,12 @@ fn okta_bound(s: &Step) -> String {
 fn counts(s: &Step) -> String {
     let c = s.counts();
     format!("{} / {} / {} / {} / {}", c.created, c.updated, c.deleted, c.undeleted, c.unchanged)
+}
+
+/// `user.create 5, user.update 6, …`, six to a line so the table stays readable.
+fn by_kind(kinds: &BTreeMap<String, usize>) -> String {
+    let items: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    items.chunks(6).map(|line| line.join(", ")).collect::<Vec<_>>().join("\n")
 }
 
 pub(crate) fn scenario(r: &IncrementalResult) {
@@ -68,7 +75,7 @@ pub(crate) fn scenario(r: &IncrementalResult) {
         format!("churn ({}% of users, seed {})", 100.0 * c.fraction, c.seed),
         format!("{} changes, {} System Log events, {} late", c.changes, c.events, c.late),
     ]);
-    t.add_row(vec!["  changes by kind".to_string(), format!("{:?}", c.by_kind)]);
+    t.add_row(vec!["  changes by kind".to_string(), by_kind(&c.by_kind)]);
     let i = &r.incremental;
     t.add_row(vec!["incremental: status, mode (reason)".to_string(), format!("{}, {}", i.report.status, mode_line(&i.report))]);
     t.add_row(vec!["incremental: calls".to_string(), i.calls().to_string()]);
