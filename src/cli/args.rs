@@ -170,6 +170,9 @@ pub enum BenchScenario {
     Large,
     /// medium, then large.
     All,
+    /// 100,000 users: a full sync, 1% churn, an incremental sync, a no-change incremental re-sync, then a
+    /// `--full` sync that must change nothing.
+    Incremental,
 }
 
 /// `oktagraph bench`: sync simulated orgs against real (time-scaled) rate limits into the configured Neo4j,
@@ -179,11 +182,12 @@ pub struct BenchArgs {
     /// Sync scenarios to run.
     #[arg(long, value_enum, default_value = "all")]
     pub scenario: BenchScenario,
-    /// Run one custom-size sync scenario with this many users instead of the named ones.
+    /// Run one custom-size sync scenario with this many users instead of the named ones (with `--scenario
+    /// incremental`: the incremental scenario's org size).
     #[arg(long)]
     pub users: Option<usize>,
     /// Rate-limit time scale for every scenario (60 = a one-minute window lasts one second). Default: 20 for
-    /// medium (a ~2 minute rate-limit bound), 60 for large, 20 for custom sizes.
+    /// medium (a ~2 minute rate-limit bound), 60 for large and incremental, 20 for custom sizes.
     #[arg(long)]
     pub time_scale: Option<f64>,
     /// Write comparison: oktagraph's writer only, without the two baselines.
@@ -230,6 +234,9 @@ pub struct BenchArgs {
     /// Internal: run one sync of this org URL and print its report (the token is in the environment).
     #[arg(long, hide = true)]
     pub child_sync: Option<String>,
+    /// Internal: with --child-sync, force a full sync (`sync --full`).
+    #[arg(long, hide = true, requires = "child_sync")]
+    pub child_full: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

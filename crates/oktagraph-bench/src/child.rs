@@ -1,6 +1,7 @@
 //! One sync in a child process, so its peak RSS is the sync's own (the simulator stays in the parent).
 //! The parent re-runs the same executable with `--child-sync <org url>`; the token travels in the
-//! environment, never on the command line. The child prints one `OKTAGRAPH_BENCH_CHILD <json>` line.
+//! environment, never on the command line; `--child-full` makes it a forced full sync (`sync --full`), else the
+//! sync chooses its mode as a scheduled one would. The child prints one `OKTAGRAPH_BENCH_CHILD <json>` line.
 
 use oktagraph::cli::BenchArgs;
 use oktagraph::collect::Silent;
@@ -31,6 +32,10 @@ pub(crate) use oktagraph::graph::TypeCounts as CountFig;
 pub(crate) struct ChildReport {
     pub(crate) account_key: String,
     pub(crate) status: String,
+    /// `SyncMode::as_str`: `full` or `incremental`.
+    pub(crate) mode: String,
+    /// Why the sync ran in that mode (`SyncSummary::mode_reason`).
+    pub(crate) mode_reason: String,
     /// `SyncSummary::duration`: from the start of the sync to the run record (process start excluded).
     pub(crate) sync_seconds: f64,
     pub(crate) buckets: BTreeMap<String, BucketFig>,
@@ -38,6 +43,11 @@ pub(crate) struct ChildReport {
     pub(crate) warnings: Vec<String>,
     /// `VmHWM` of the child at the end, in KiB.
     pub(crate) peak_rss_kb: u64,
+}
+
+/// `full (--full was given)`: a child sync's mode and why, for the tables.
+pub(crate) fn mode_line(r: &ChildReport) -> String {
+    format!("{} ({})", r.mode, r.mode_reason)
 }
 
 /// `VmHWM` (peak resident set) of this process, in KiB.
@@ -49,13 +59,20 @@ pub(crate) fn peak_rss_kb() -> u64 {
 }
 
 /// Child side: one sync of `org_url`, printed as JSON.
-pub(crate) async fn run_child(org_url: &str, rate_limit_share: f64, max_in_flight: usize, neo4j: Neo4jConfig) -> anyhow::Result<()> {
+pub(crate) async fn run_child(
+    org_url: &str,
+    force_full: bool,
+    rate_limit_share: f64,
+    max_in_flight: usize,
+    neo4j: Neo4jConfig,
+) -> anyhow::Result<()> {
     let token = std::env::var(TOKEN_ENV).map_err(|_| anyhow::anyhow!("{TOKEN_ENV} is not set (internal benchmark flag)"))?;
     let graph = Graph::connect(&neo4j).await?;
     let mut job = AccountJob::new(org_url, Credentials::Ssws(SecretString::from(token)));
     job.name = Some("bench".into());
     job.rate_limit_share = rate_limit_share;
     job.max_in_flight = max_in_flight;
+    job.force_full = force_full;
     let (_tx, cancel) = tokio::sync::watch::channel(false);
     let s = sync_account(&graph, &job, cancel, Arc::new(Silent)).await?;
     let mut buckets = BTreeMap::new();
@@ -70,6 +87,8 @@ pub(crate) async fn run_child(org_url: &str, rate_limit_share: f64, max_in_fligh
     let report = ChildReport {
         account_key: s.account_key,
         status: s.status.as_str().to_string(),
+        mode: s.mode.as_str().to_string(),
+        mode_reason: s.mode_reason,
         sync_seconds: s.duration.as_secs_f64(),
         buckets,
         counts,
@@ -94,8 +113,17 @@ fn child_command() -> anyhow::Result<std::process::Command> {
     Ok(cmd)
 }
 
+/// Which mode the parent asks a child sync for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// `sync --full`.
+    Full,
+    /// Whatever the account's previous runs allow, as a scheduled sync chooses.
+    Chosen,
+}
+
 /// Parent side: runs one sync in a child process and returns its report and the child's wall time.
-pub(crate) async fn sync_in_child(org_url: &str, token: &str, args: &BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
+pub(crate) async fn sync_in_child(org_url: &str, token: &str, want: Want, args: &BenchArgs) -> anyhow::Result<(ChildReport, f64)> {
     let mut cmd = child_command()?;
     // The writer settings of this run carry over to the child's sync.
     if let Some(b) = args.batch_size {
@@ -104,9 +132,11 @@ pub(crate) async fn sync_in_child(org_url: &str, token: &str, args: &BenchArgs) 
     if let Some(c) = args.write_concurrency {
         cmd.arg("--write-concurrency").arg(c.to_string());
     }
-    cmd.arg("--child-sync")
-        .arg(org_url)
-        .arg("--rate-limit-share")
+    cmd.arg("--child-sync").arg(org_url);
+    if want == Want::Full {
+        cmd.arg("--child-full");
+    }
+    cmd.arg("--rate-limit-share")
         .arg(args.rate_limit_share.to_string())
         .arg("--max-in-flight")
         .arg(args.max_in_flight.to_string())

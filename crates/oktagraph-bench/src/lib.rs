@@ -2,19 +2,22 @@
 //!
 //! Per sync scenario (`medium` 10,000 users, `large` 100,000 users, or `--users N`): a simulated org with
 //! time-scaled real rate limits in this process, the sync in a child process (so its peak RSS is its own),
-//! then a second, no-change sync, then the account's data is deleted again. Separately, the `large` org's
+//! then a second, no-change sync (forced full), then the account's data is deleted again. The `incremental`
+//! scenario (issue #12, `incremental/`) measures incremental syncs after churn instead. Separately, the `large` org's
 //! records are written into the database three ways (oktagraph's writer and two baselines).
 //! `docs/benchmarks.md` explains every figure.
 
+mod bound;
 mod child;
 mod cypher;
 mod db;
+mod incremental;
 mod writes;
 
-use child::ChildReport;
+use child::{ChildReport, Want};
 use chrono::{DateTime, FixedOffset, Utc};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use okta_sim::{BucketLimits, Org, OrgSpec, SimOptions, SimServer, SimStats};
+use okta_sim::{Org, OrgSpec, SimOptions, SimServer, SimStats};
 use oktagraph::cli::{BenchArgs, BenchScenario};
 use oktagraph::graph::{Graph, Neo4jConfig};
 use std::collections::BTreeMap;
@@ -71,42 +74,20 @@ fn fresh_seed() -> u64 {
     (nanos as u64) ^ ((std::process::id() as u64) << 32)
 }
 
-fn limit_of(l: &BucketLimits, bucket: &str) -> u32 {
-    match bucket {
-        "users" => l.users,
-        "groups" => l.groups,
-        "apps" => l.apps,
-        "logs" => l.logs,
-        _ => l.other,
-    }
-}
-
 async fn sync_scenario(graph: &Graph, name: &str, users: usize, time_scale: f64, args: &BenchArgs) -> anyhow::Result<ScenarioResult> {
     let since = now();
     let org = Org::generate(&OrgSpec { users, seed: fresh_seed() }, "http://127.0.0.1:0");
     let (n_users, n_apps, n_groups) = (org.users.0.len(), org.apps.0.len(), org.groups.0.len());
     let opts = SimOptions { time_scale, ..SimOptions::default() };
-    let limits = opts.limits;
-    let token_share = opts.token_share;
+    let limits = bound::Limits { limits: opts.limits, token_share: opts.token_share };
     let server = SimServer::start(org, opts).await?;
     let url = server.base_url();
     let token = server.super_admin_token();
     eprintln!("bench: {name}: {n_users} users, {n_groups} groups, {n_apps} apps at {url}, time scale {time_scale}; first sync…");
     let outcome = async {
-        let (first, first_wall) = child::sync_in_child(&url, &token, args).await?;
+        let (first, first_wall) = child::sync_in_child(&url, &token, Want::Chosen, args).await?;
         let sim_first = server.stats();
-        let window = 60.0 / time_scale;
-        let mut bound = (0.0f64, String::new(), 0.0f64);
-        for (b, fig) in &first.buckets {
-            let per_token = (limit_of(&limits, b) as f64 * token_share).floor().max(1.0);
-            let budget = (per_token * args.rate_limit_share).max(1.0);
-            let t = fig.requests as f64 / budget * window;
-            if t > bound.0 {
-                bound.0 = t;
-                bound.1 = b.clone();
-            }
-            bound.2 = bound.2.max(fig.requests as f64 / per_token * window);
-        }
+        let bound = limits.bound(&first.buckets, args.rate_limit_share, 60.0 / time_scale);
         let mut result = ScenarioResult {
             name: name.to_string(),
             users: n_users,
@@ -117,16 +98,18 @@ async fn sync_scenario(graph: &Graph, name: &str, users: usize, time_scale: f64,
             first,
             first_wall,
             sim_first: sim_first.clone(),
-            bound_seconds: bound.0,
-            bound_bucket: bound.1,
-            hard_bound_seconds: bound.2,
+            bound_seconds: bound.seconds,
+            bound_bucket: bound.bucket,
+            hard_bound_seconds: bound.hard_seconds,
             resync: None,
         };
         if !args.no_resync {
             eprintln!("bench: {name}: fingerprinting the account, then the no-change re-sync…");
             let key = result.first.account_key.clone();
             let (n0, r0) = db::fingerprint(graph, &key).await?;
-            let (report, _) = child::sync_in_child(&url, &token, args).await?;
+            // Forced full, so the figure stays a full re-sync at the rate-limit bound (the incremental
+            // scenario measures the incremental one).
+            let (report, _) = child::sync_in_child(&url, &token, Want::Full, args).await?;
             let sim_all = server.stats();
             let (n1, r1) = db::fingerprint(graph, &key).await?;
             let mut sim = sim_all.clone();
@@ -220,6 +203,7 @@ fn print_scenario(r: &ScenarioResult) {
     println!("{t}");
     let mut t = table(&["figure", "value"]);
     t.add_row(vec!["sync status".to_string(), r.first.status.clone()]);
+    t.add_row(vec!["mode (reason)".to_string(), child::mode_line(&r.first)]);
     t.add_row(vec!["formula users/200 + 2·users + 1 + 2·apps".to_string(), format!("{:.0}", r.formula())]);
     t.add_row(vec!["calls ÷ formula".to_string(), format!("{:.3}", r.calls() as f64 / r.formula())]);
     t.add_row(vec![
@@ -251,6 +235,7 @@ fn print_scenario(r: &ScenarioResult) {
     if let Some(rs) = &r.resync {
         let mut t = table(&["re-sync with no change", "value"]);
         t.add_row(vec!["status".to_string(), rs.report.status.clone()]);
+        t.add_row(vec!["mode (reason)".to_string(), child::mode_line(&rs.report)]);
         t.add_row(vec!["wall time".to_string(), format!("{:.1} s", rs.report.sync_seconds)]);
         t.add_row(vec!["calls / 429s".to_string(), format!("{} / {}", rs.sim.requests_total, rs.sim.rate_limited_429)]);
         t.add_row(vec![
@@ -318,8 +303,15 @@ fn check(t: &mut Table, name: &str, pass: Option<bool>, figure: String) {
     t.add_row(vec![name.to_string(), verdict.to_string(), figure]);
 }
 
-fn print_targets(scenarios: &[ScenarioResult], writes: Option<&[writes::WriteResult]>) {
+fn print_targets(
+    scenarios: &[ScenarioResult],
+    incremental: Option<&incremental::IncrementalResult>,
+    writes: Option<&[writes::WriteResult]>,
+) {
     let mut t = table(&["target", "result", "figure"]);
+    for target in incremental.map(|r| r.targets()).unwrap_or_default() {
+        check(&mut t, &target.name, target.pass, target.figure);
+    }
     for s in scenarios {
         let ratio = s.calls() as f64 / s.formula();
         check(&mut t, &format!("{}: calls ≤ 0.55 × formula", s.name), Some(ratio <= 0.55), format!("{ratio:.3}"));
@@ -382,7 +374,7 @@ fn print_targets(scenarios: &[ScenarioResult], writes: Option<&[writes::WriteRes
         }
         None => check(&mut t, "large: peak RSS ≤ 400 MB", None, String::new()),
     }
-    println!("\n== targets (issue #6) ==\n{t}");
+    println!("\n== targets (issues #6 and #12) ==\n{t}");
 }
 
 /// Runs the benchmark and prints its tables. `neo4j` is the configured database; the benchmark only ever
@@ -396,7 +388,7 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
         neo4j.write_concurrency = c.max(1);
     }
     if let Some(url) = &args.child_sync {
-        return child::run_child(url, args.rate_limit_share, args.max_in_flight, neo4j).await;
+        return child::run_child(url, args.child_full, args.rate_limit_share, args.max_in_flight, neo4j).await;
     }
     let graph = Graph::connect(&neo4j).await?;
     if let Some(key) = &args.delete_account {
@@ -438,12 +430,17 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
         args.max_in_flight
     );
     let mut scenarios = Vec::new();
-    if !args.writes_only {
+    let mut incremental = None;
+    if !args.writes_only && args.scenario == BenchScenario::Incremental {
+        let users = args.users.unwrap_or(100_000);
+        incremental = Some(incremental::scenario(&graph, users, args.time_scale.unwrap_or(60.0), &args).await?);
+    } else if !args.writes_only {
         let plan: Vec<(&str, usize, f64)> = match (args.users, args.scenario) {
             (Some(n), _) => vec![("custom", n, 20.0)],
             (None, BenchScenario::Medium) => vec![("medium", 10_000, 20.0)],
             (None, BenchScenario::Large) => vec![("large", 100_000, 60.0)],
             (None, BenchScenario::All) => vec![("medium", 10_000, 20.0), ("large", 100_000, 60.0)],
+            (None, BenchScenario::Incremental) => Vec::new(), // run above
         };
         for (name, users, scale) in plan {
             let r = sync_scenario(&graph, name, users, args.time_scale.unwrap_or(scale), &args).await?;
@@ -460,7 +457,7 @@ pub async fn run(args: BenchArgs, neo4j: Neo4jConfig) -> anyhow::Result<()> {
         print_writes(args.write_users, &c, &rs);
         write_results = Some(rs);
     }
-    print_targets(&scenarios, write_results.as_deref());
+    print_targets(&scenarios, incremental.as_ref(), write_results.as_deref());
     Ok(())
 }
 
