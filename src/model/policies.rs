@@ -161,6 +161,28 @@ pub fn rule_requires_mfa(r: &Value) -> bool {
     signon_mfa || app_mfa
 }
 
+/// True when an app sign-in rule's `appSignOn` lets a password alone through: access ALLOW with one
+/// factor (`1FA`), and no constraints, or a constraint object (only one needs to be met, each of its
+/// properties must be) that requires no possession factor and whose knowledge types, if any, include
+/// the password.
+fn allows_password_only(app_sign_on: &Value) -> bool {
+    if s(app_sign_on, &["access"]) != Some("ALLOW") || s(app_sign_on, &["verificationMethod", "factorMode"]) != Some("1FA") {
+        return false;
+    }
+    let constraints = match get(app_sign_on, &["verificationMethod", "constraints"]) {
+        Some(Value::Array(c)) if !c.is_empty() => c,
+        _ => return true,
+    };
+    constraints.iter().any(|c| {
+        let possession_required = get(c, &["possession"]).is_some_and(|p| get(p, &["required"]).and_then(Value::as_bool) != Some(false));
+        let knowledge_allows_password = match get(c, &["knowledge", "types"]) {
+            Some(Value::Array(types)) if !types.is_empty() => types.iter().any(|t| t.as_str().is_some_and(|t| t.eq_ignore_ascii_case("password"))),
+            _ => true,
+        };
+        !possession_required && knowledge_allows_password
+    })
+}
+
 /// One rule of `GET /api/v1/policies/{policyId}/rules`: the `okta_policy_rule` node, the policy's HAS
 /// edge, the people it applies to or excludes and, when it requires MFA ([`rule_requires_mfa`]), the
 /// ENFORCES edge from the org's MFA service (`okta_service:<host>:mfa`). What decides the rule is kept as
@@ -200,6 +222,7 @@ pub fn policy_rule(ctx: &Context, policy_id: &str, r: &Value, group_kind: impl F
         put_str(p, "reauthenticateIn", s(a, &["verificationMethod", "reauthenticateIn"]));
         put_str(p, "inactivityPeriod", s(a, &["verificationMethod", "inactivityPeriod"]));
         put_json_text(p, "constraints", a, &["verificationMethod", "constraints"]);
+        p.insert("allowsPasswordOnly".into(), Prop::Bool(allows_password_only(a)));
     }
     put_str(p, "passwordChangeAccess", s(r, &["actions", "passwordChange", "access"]));
     put_str(p, "selfServicePasswordResetAccess", s(r, &["actions", "selfServicePasswordReset", "access"]));

@@ -109,6 +109,7 @@ fn app_sign_in_rules_require_mfa_with_two_factors_only() {
     assert_eq!(prop(&r, "reauthenticateIn"), Some(&Prop::from("PT2H")));
     assert!(matches!(prop(&r, "constraints"), Some(Prop::Str(c)) if c.contains("deviceBound")));
     assert_eq!(prop(&r, "requiresMfa"), Some(&Prop::Bool(true)));
+    assert_eq!(prop(&r, "allowsPasswordOnly"), Some(&Prop::Bool(false)));
     assert_eq!(
         edges(&r),
         vec![
@@ -124,6 +125,7 @@ fn app_sign_in_rules_require_mfa_with_two_factors_only() {
     let r = policy_rule(&ctx(), "rst7xus97faIAgmti1d7", &one, kind).unwrap();
     assert_eq!(prop(&r, "factorMode"), Some(&Prop::from("1FA")));
     assert_eq!(prop(&r, "requiresMfa"), Some(&Prop::Bool(false)));
+    assert_eq!(prop(&r, "allowsPasswordOnly"), Some(&Prop::Bool(true)));
     assert!(prop(&r, "conditions").is_none());
     assert!(prop(&r, "includedGroupIds").is_none());
     assert_eq!(edges(&r), vec![("okta_policy_has_rule", "rst7xus97faIAgmti1d7", "rul2z0rRCIFOxp5HF0g4")]);
@@ -169,4 +171,19 @@ fn objects_without_an_id_map_to_nothing() {
     let mut r = item("policy_rules_sign_on", "id", "0prh1sd28q5sXGW08697");
     r.as_object_mut().unwrap().remove("id");
     assert!(policy_rule(&ctx(), "00p", &r, kind).is_none());
+}
+
+#[test]
+fn one_factor_allows_the_password_alone_unless_the_constraints_rule_it_out() {
+    let mut rule = item("policy_rules_access", "id", "rul2z0rRCIFOxp5HF0g4");
+    let mut with = |constraints: serde_json::Value| {
+        rule["actions"]["appSignOn"]["verificationMethod"]["constraints"] = constraints;
+        policy_rule(&ctx(), "rst", &rule, kind).unwrap().nodes[0].props["allowsPasswordOnly"].clone()
+    };
+    assert_eq!(with(json!([{"knowledge": {"types": ["password"]}}])), Prop::Bool(true));
+    assert_eq!(with(json!([{"possession": {"required": true}}])), Prop::Bool(false));
+    assert_eq!(with(json!([{"knowledge": {"types": ["security_question"]}}])), Prop::Bool(false));
+    // Only one constraint object needs to be met.
+    assert_eq!(with(json!([{"possession": {"deviceBound": "REQUIRED"}}, {"knowledge": {"types": ["password"]}}])), Prop::Bool(true));
+    assert_eq!(with(json!([{"possession": {"required": false}}])), Prop::Bool(true));
 }
