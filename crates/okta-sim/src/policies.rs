@@ -193,6 +193,10 @@ fn refs(v: &[String]) -> Vec<&String> {
 }
 
 fn people(include_groups: &[&String], exclude_groups: &[&String], exclude_users: &[&String]) -> Value {
+    people_with_users(include_groups, exclude_groups, &[], exclude_users)
+}
+
+fn people_with_users(include_groups: &[&String], exclude_groups: &[&String], include_users: &[&String], exclude_users: &[&String]) -> Value {
     let mut p = json!({});
     if !include_groups.is_empty() || !exclude_groups.is_empty() {
         let mut g = json!({});
@@ -204,7 +208,7 @@ fn people(include_groups: &[&String], exclude_groups: &[&String], exclude_users:
         }
         p["groups"] = g;
     }
-    p["users"] = json!({"exclude": exclude_users});
+    p["users"] = if include_users.is_empty() { json!({"exclude": exclude_users}) } else { json!({"include": include_users, "exclude": exclude_users}) };
     p
 }
 
@@ -272,12 +276,13 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
     let excluded = pick(&mut g, &others, 1);
     let an_app_group = pick(&mut g, &app_groups, 1);
     let break_glass = pick(&mut g, &users, 1);
+    let named: Vec<String> = pick(&mut g, &users, 2).into_iter().filter(|u| !break_glass.contains(u)).take(1).collect();
     let mut policies = Vec::new();
     let mut rules: Vec<(usize, Value)> = Vec::new();
 
     // Global session (sign-on) policies: MFA for admins, then the default one (Everyone, no MFA).
     let admin_include: Vec<&String> = admins.iter().chain(an_app_group.iter()).collect();
-    let p = g.policy("OKTA_SIGN_ON", "Admins need MFA", 1, false, json!({"people": people(&admin_include, &refs(&excluded), &[])}), None);
+    let p = g.policy("OKTA_SIGN_ON", "Admins need MFA", 1, false, json!({"people": people(&admin_include, &refs(&excluded), &refs(&break_glass))}), None);
     policies.push(p);
     let cond = json!({"people": people(&[], &[], &refs(&break_glass)), "network": {"connection": "ANYWHERE"}, "riskScore": {"level": "ANY"}});
     rules.push((0, g.rule("SIGN_ON", "Require MFA", 1, false, cond, signon(true, "ALLOW", 120, 720))));
@@ -320,7 +325,7 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
         "Admin passwords",
         1,
         false,
-        json!({"people": people(&refs(&admins), &[], &[]), "authProvider": {"provider": "OKTA"}}),
+        json!({"people": people_with_users(&refs(&admins), &refs(&an_app_group), &refs(&named), &[]), "authProvider": {"provider": "OKTA"}}),
         Some(password_settings(14, 90, 24, 5)),
     );
     policies.push(p);
@@ -347,14 +352,15 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
 
         policies.push(g.policy("ACCESS_POLICY", "Any two factors", 2, false, Value::Null, None));
         let two = policies.len() - 1;
-        let cond = json!({"people": people(&refs(&admins), &refs(&excluded), &refs(&break_glass)), "network": {"connection": "ANYWHERE"}});
+        let not_these: Vec<&String> = excluded.iter().chain(an_app_group.iter()).collect();
+        let cond = json!({"people": people(&refs(&admins), &not_these, &refs(&break_glass)), "network": {"connection": "ANYWHERE"}});
         let possession = json!([{"possession": {"required": true, "deviceBound": "REQUIRED"}}]);
         rules.push((two, g.rule("ACCESS_POLICY", "Admins: phishing-resistant", 1, false, cond, app_sign_on("2FA", "PT2H", possession))));
         rules.push((two, catch_all(&mut g, "2FA")));
 
         policies.push(g.policy("ACCESS_POLICY", "Legacy password only", 3, false, Value::Null, None));
         let legacy = policies.len() - 1;
-        let cond = json!({"people": people(&refs(&an_app_group), &refs(&excluded), &[]), "network": {"connection": "ANYWHERE"}});
+        let cond = json!({"people": people_with_users(&refs(&an_app_group), &refs(&excluded), &refs(&named), &[]), "network": {"connection": "ANYWHERE"}});
         let knowledge = json!([{"knowledge": {"required": true, "types": ["password"]}}]);
         rules.push((legacy, g.rule("ACCESS_POLICY", "Password is enough", 1, false, cond, app_sign_on("1FA", "PT8H", knowledge))));
 
