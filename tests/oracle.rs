@@ -307,7 +307,11 @@ fn policies(
     apps: &BTreeSet<String>,
 ) -> Policies {
     let oie = dump["identity_engine"].as_bool().unwrap_or(true);
-    let types = ["OKTA_SIGN_ON", "MFA_ENROLL", "PASSWORD"].into_iter().chain(if oie { vec!["ACCESS_POLICY", "PROFILE_ENROLLMENT"] } else { vec![] });
+    let types = ["OKTA_SIGN_ON", "MFA_ENROLL", "PASSWORD"].into_iter().chain(if oie {
+        vec!["ACCESS_POLICY", "PROFILE_ENROLLMENT"]
+    } else {
+        vec![]
+    });
     let types: Vec<&str> = types.collect();
     let listed: Vec<&Value> = arr(&dump["policies"]).iter().filter(|p| types.contains(&s(p, "type"))).collect();
     let mut edges: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();

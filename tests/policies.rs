@@ -66,11 +66,12 @@ async fn a_sync_yields_every_policy_type_and_a_resync_changes_nothing() {
     )
     .await;
     assert!(n >= 2, "a sign-on and an app sign-in rule require MFA: {n}");
-    let password_only =
-        util::count(&g, "MATCH (r:okta_policy_rule {_accountKey: $a, allowsPasswordOnly: true, factorMode: '1FA'}) RETURN count(r) AS n", &[(
-            "a", &acct,
-        )])
-        .await;
+    let password_only = util::count(
+        &g,
+        "MATCH (r:okta_policy_rule {_accountKey: $a, allowsPasswordOnly: true, factorMode: '1FA'}) RETURN count(r) AS n",
+        &[("a", &acct)],
+    )
+    .await;
     assert!(password_only >= 1);
 
     // The queries answer on the generated org.

@@ -223,13 +223,7 @@ const CASES: &[Case] = &[
         present_while_live: true,
     },
     // Alerts.
-    Case {
-        name: "policy-rule-loosened",
-        edges: &[Edge("pol", "HAS", "pr")],
-        column: "rule",
-        value: "$pprule",
-        present_while_live: true,
-    },
+    Case { name: "policy-rule-loosened", edges: &[Edge("pol", "HAS", "pr")], column: "rule", value: "$pprule", present_while_live: true },
     Case {
         name: "policy-rule-loosened",
         edges: &[Edge("mfa", "ENFORCES", "pr"), Edge("pol", "HAS", "pr")],

@@ -70,8 +70,9 @@ impl Collector {
             .collect();
         self.send(model::Records::of_edges(assigned)).await?;
 
-        let read_rules =
-            |pid: String| async move { self.each_sub_page(&rules_path(&pid), |r| model::policy_rule(ctx, &pid, r, group_kind).unwrap_or_default()).await };
+        let read_rules = |pid: String| async move {
+            self.each_sub_page(&rules_path(&pid), |r| model::policy_rule(ctx, &pid, r, group_kind).unwrap_or_default()).await
+        };
         self.each_object("policies", "policy", policy_ids, |p| p, read_rules, items).await
     }
 }
@@ -88,7 +89,13 @@ mod tests {
 
     #[test]
     fn only_a_bad_request_or_not_found_means_the_type_is_unavailable() {
-        let api = |status| OktaError::Api { status, error_code: Some("E0000002".into()), error_summary: String::new(), error_id: None, url: String::new() };
+        let api = |status| OktaError::Api {
+            status,
+            error_code: Some("E0000002".into()),
+            error_summary: String::new(),
+            error_id: None,
+            url: String::new(),
+        };
         assert!(type_unavailable(&api(400)));
         assert!(!type_unavailable(&api(500)));
         let forbidden = OktaError::Forbidden { url: String::new(), error_code: None, error_summary: String::new(), error_id: None };

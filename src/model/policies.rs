@@ -176,7 +176,9 @@ fn allows_password_only(app_sign_on: &Value) -> bool {
     constraints.iter().any(|c| {
         let possession_required = get(c, &["possession"]).is_some_and(|p| get(p, &["required"]).and_then(Value::as_bool) != Some(false));
         let knowledge_allows_password = match get(c, &["knowledge", "types"]) {
-            Some(Value::Array(types)) if !types.is_empty() => types.iter().any(|t| t.as_str().is_some_and(|t| t.eq_ignore_ascii_case("password"))),
+            Some(Value::Array(types)) if !types.is_empty() => {
+                types.iter().any(|t| t.as_str().is_some_and(|t| t.eq_ignore_ascii_case("password")))
+            }
             _ => true,
         };
         !possession_required && knowledge_allows_password

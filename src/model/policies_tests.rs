@@ -40,7 +40,7 @@ fn a_sign_on_policy_applies_to_its_groups_and_excludes_the_others() {
     assert!(matches!(n.props["lastUpdated"], Prop::DateTime(_)));
     assert_eq!(n.props["includedGroupIds"], Prop::List(vec!["00g1emaKYZTWRYYRRTSK".into(), "00gAppAD1".into()]));
     assert_eq!(n.props["excludedGroupIds"], Prop::List(vec!["00gContractors".into()]));
-    assert!(n.props.get("includedUserIds").is_none());
+    assert!(!n.props.contains_key("includedUserIds"));
     assert_eq!(
         edges(&r),
         vec![

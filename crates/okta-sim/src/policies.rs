@@ -196,7 +196,12 @@ fn people(include_groups: &[&String], exclude_groups: &[&String], exclude_users:
     people_with_users(include_groups, exclude_groups, &[], exclude_users)
 }
 
-fn people_with_users(include_groups: &[&String], exclude_groups: &[&String], include_users: &[&String], exclude_users: &[&String]) -> Value {
+fn people_with_users(
+    include_groups: &[&String],
+    exclude_groups: &[&String],
+    include_users: &[&String],
+    exclude_users: &[&String],
+) -> Value {
     let mut p = json!({});
     if !include_groups.is_empty() || !exclude_groups.is_empty() {
         let mut g = json!({});
@@ -208,7 +213,11 @@ fn people_with_users(include_groups: &[&String], exclude_groups: &[&String], inc
         }
         p["groups"] = g;
     }
-    p["users"] = if include_users.is_empty() { json!({"exclude": exclude_users}) } else { json!({"include": include_users, "exclude": exclude_users}) };
+    p["users"] = if include_users.is_empty() {
+        json!({"exclude": exclude_users})
+    } else {
+        json!({"include": include_users, "exclude": exclude_users})
+    };
     p
 }
 
@@ -282,9 +291,17 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
 
     // Global session (sign-on) policies: MFA for admins, then the default one (Everyone, no MFA).
     let admin_include: Vec<&String> = admins.iter().chain(an_app_group.iter()).collect();
-    let p = g.policy("OKTA_SIGN_ON", "Admins need MFA", 1, false, json!({"people": people(&admin_include, &refs(&excluded), &refs(&break_glass))}), None);
+    let p = g.policy(
+        "OKTA_SIGN_ON",
+        "Admins need MFA",
+        1,
+        false,
+        json!({"people": people(&admin_include, &refs(&excluded), &refs(&break_glass))}),
+        None,
+    );
     policies.push(p);
-    let cond = json!({"people": people(&[], &[], &refs(&break_glass)), "network": {"connection": "ANYWHERE"}, "riskScore": {"level": "ANY"}});
+    let cond =
+        json!({"people": people(&[], &[], &refs(&break_glass)), "network": {"connection": "ANYWHERE"}, "riskScore": {"level": "ANY"}});
     rules.push((0, g.rule("SIGN_ON", "Require MFA", 1, false, cond, signon(true, "ALLOW", 120, 720))));
     if g.rng.gen_bool(0.5) {
         let zone = okta_id(&mut g.rng, "nzo");
@@ -330,7 +347,10 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
     );
     policies.push(p);
     let cond = json!({"people": people(&[], &[], &[]), "network": {"connection": "ANYWHERE"}});
-    rules.push((policies.len() - 1, g.rule("PASSWORD", "Admins: no self-service reset", 1, false, cond.clone(), password_rule_actions("DENY"))));
+    rules.push((
+        policies.len() - 1,
+        g.rule("PASSWORD", "Admins: no self-service reset", 1, false, cond.clone(), password_rule_actions("DENY")),
+    ));
     let p = g.policy(
         "PASSWORD",
         "Default Policy",
@@ -345,7 +365,9 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
     if org.identity_engine {
         // App sign-in policies: the default one (one factor), two factors for engineers, and a legacy
         // password-only one.
-        let catch_all = |g: &mut Gen, mode: &str| g.rule("ACCESS_POLICY", "Catch-all Rule", 99, true, Value::Null, app_sign_on(mode, "PT12H", json!([])));
+        let catch_all = |g: &mut Gen, mode: &str| {
+            g.rule("ACCESS_POLICY", "Catch-all Rule", 99, true, Value::Null, app_sign_on(mode, "PT12H", json!([])))
+        };
         policies.push(g.policy("ACCESS_POLICY", "Default Policy", 1, true, Value::Null, None));
         let default_access = policies.len() - 1;
         rules.push((default_access, catch_all(&mut g, "1FA")));
