@@ -33,11 +33,12 @@ const QUERIES: &[(&str, &str)] = shipped!("queries":
     "users-not-people", "users-added-by-rules", "users-without-mfa", "admins-without-mfa", "super-admins",
     "inactive-users-with-apps", "dormant-users-with-apps", "aws-role-access", "apps-and-creators",
     "support-access", "last-sync-changes", "user-effective-access",
+    "users-without-mfa-sign-on", "password-only-apps",
 );
 
 const ALERTS: &[(&str, &str)] = shipped!("alerts":
     "new-super-admin", "admin-without-mfa", "new-application", "user-added-by-rule", "support-access-enabled",
-    "new-user", "user-deprovisioned-or-suspended",
+    "new-user", "user-deprovisioned-or-suspended", "policy-rule-loosened",
 );
 
 /// The shipped example queries.

@@ -236,6 +236,7 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
         }
     }
     let has = |ids: &BTreeSet<String>| set(ids.iter().map(|i| format!("{account}|{i}")));
+    let pol = policies(dump, host, &user_ids, &group_kind, &group_ids, &app_ids);
     let okta_groups = set(groups.iter().filter(|g| !is_app_group(g)).map(|g| s(g, "id").to_string()));
     let app_groups = set(groups.iter().filter(|g| is_app_group(g)).map(|g| s(g, "id").to_string()));
     let props = vec![
@@ -245,7 +246,10 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
         ("okta_application", arr(&dump["apps"]).iter().map(|a| (s(a, "id").to_string(), app_props(a))).collect()),
         ("mfa_device", factor_props(dump, &user_ids, &deprovisioned)),
         ("okta_rule", arr(&dump["group_rules"]).iter().map(|r| (s(r, "id").to_string(), rule_props(r))).collect()),
-    ];
+    ]
+    .into_iter()
+    .chain(pol.props.clone())
+    .collect();
     Expected {
         props,
         nodes: vec![
@@ -257,6 +261,8 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
             ("okta_role", roles),
             ("okta_rule", rules.clone()),
             ("okta_service", set([format!("okta_service:{host}:sso"), format!("okta_service:{host}:mfa")])),
+            ("okta_policy", pol.policies.clone()),
+            ("okta_policy_rule", pol.rules.clone()),
         ],
         edges: vec![
             ("okta_account_has_user", has(&user_ids)),
@@ -276,8 +282,120 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
             ("okta_user_created_application", created),
             ("okta_user_is_employee", user_employee),
             ("__employees", employees),
-        ],
+            ("okta_account_has_policy", has(&pol.policies)),
+        ]
+        .into_iter()
+        .chain(pol.edges)
+        .collect(),
     }
+}
+
+/// The policies and rules the sync must read: the Identity Engine types only when the org is one.
+struct Policies {
+    policies: BTreeSet<String>,
+    props: Vec<(&'static str, BTreeMap<String, Props>)>,
+    rules: BTreeSet<String>,
+    edges: Vec<(&'static str, BTreeSet<String>)>,
+}
+
+fn policies(
+    dump: &Value,
+    host: &str,
+    users: &BTreeSet<String>,
+    group_kind: &dyn Fn(&str) -> &'static str,
+    groups: &BTreeSet<String>,
+    apps: &BTreeSet<String>,
+) -> Policies {
+    let oie = dump["identity_engine"].as_bool().unwrap_or(true);
+    let types = ["OKTA_SIGN_ON", "MFA_ENROLL", "PASSWORD"].into_iter().chain(if oie {
+        vec!["ACCESS_POLICY", "PROFILE_ENROLLMENT"]
+    } else {
+        vec![]
+    });
+    let types: Vec<&str> = types.collect();
+    let listed: Vec<&Value> = arr(&dump["policies"]).iter().filter(|p| types.contains(&s(p, "type"))).collect();
+    let mut edges: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    let names = [
+        "okta_policy_has_rule",
+        "okta_policy_applies_to_user_group",
+        "okta_policy_applies_to_app_user_group",
+        "okta_policy_applies_to_user",
+        "okta_policy_excludes_user_group",
+        "okta_policy_excludes_app_user_group",
+        "okta_policy_excludes_user",
+        "okta_policy_rule_applies_to_user_group",
+        "okta_policy_rule_applies_to_app_user_group",
+        "okta_policy_rule_applies_to_user",
+        "okta_policy_rule_excludes_user_group",
+        "okta_policy_rule_excludes_app_user_group",
+        "okta_policy_rule_excludes_user",
+        "okta_policy_assigned_application",
+        "okta_service_enforces_policy_rule",
+    ];
+    for n in names {
+        edges.insert(n, BTreeSet::new());
+    }
+    let people = |edges: &mut BTreeMap<&'static str, BTreeSet<String>>, from: &str, obj: &Value, prefix: &str| {
+        for (which, verb) in [("include", "applies_to"), ("exclude", "excludes")] {
+            for g in arr(&obj["conditions"]["people"]["groups"][which]).iter().filter_map(Value::as_str).filter(|g| groups.contains(*g)) {
+                let kind = if group_kind(g) == "app" { "app_user_group" } else { "user_group" };
+                let name = names.iter().find(|n| **n == format!("{prefix}_{verb}_{kind}")).unwrap();
+                edges.get_mut(name).unwrap().insert(format!("{from}|{g}"));
+            }
+            for u in arr(&obj["conditions"]["people"]["users"][which]).iter().filter_map(Value::as_str).filter(|u| users.contains(*u)) {
+                let name = names.iter().find(|n| **n == format!("{prefix}_{verb}_user")).unwrap();
+                edges.get_mut(name).unwrap().insert(format!("{from}|{u}"));
+            }
+        }
+    };
+    let mut rules = BTreeSet::new();
+    let (mut policy_props, mut rule_props) = (BTreeMap::new(), BTreeMap::new());
+    let basics = |v: &Value| {
+        let mut pr = Props::new();
+        pr.insert("id".into(), v["id"].clone());
+        put(&mut pr, "name", &v["name"]);
+        status_props(&mut pr, v);
+        put(&mut pr, "priority", &v["priority"]);
+        put(&mut pr, "system", &v["system"]);
+        for t in ["created", "lastUpdated"] {
+            put(&mut pr, t, &v[t]);
+        }
+        pr
+    };
+    for p in &listed {
+        let pid = s(p, "id");
+        let mut pp = basics(p);
+        put(&mut pp, "type", &p["type"]);
+        policy_props.insert(pid.to_string(), pp);
+        people(&mut edges, pid, p, "okta_policy");
+        for r in arr(&dump["policy_rules"][pid]) {
+            let rid = s(r, "id");
+            rules.insert(rid.to_string());
+            let mut rp = basics(r);
+            put(&mut rp, "ruleType", &r["type"]);
+            rp.insert("policyId".into(), json!(pid));
+            rule_props.insert(rid.to_string(), rp);
+            edges.get_mut("okta_policy_has_rule").unwrap().insert(format!("{pid}|{rid}"));
+            people(&mut edges, rid, r, "okta_policy_rule");
+            let a = &r["actions"];
+            let mfa = s(r, "status") == "ACTIVE"
+                && ((s(&a["signon"], "access") == "ALLOW" && a["signon"]["requireFactor"] == json!(true))
+                    || (s(&a["appSignOn"], "access") == "ALLOW" && s(&a["appSignOn"]["verificationMethod"], "factorMode") == "2FA"));
+            if mfa {
+                edges.get_mut("okta_service_enforces_policy_rule").unwrap().insert(format!("okta_service:{host}:mfa|{rid}"));
+            }
+        }
+    }
+    let policies = set(listed.iter().map(|p| s(p, "id").to_string()));
+    if oie {
+        for (app, pid) in dump["app_access_policies"].as_object().into_iter().flatten() {
+            if apps.contains(app) && policies.contains(pid.as_str().unwrap()) {
+                edges.get_mut("okta_policy_assigned_application").unwrap().insert(format!("{}|{app}", pid.as_str().unwrap()));
+            }
+        }
+    }
+    let props = vec![("okta_policy", policy_props), ("okta_policy_rule", rule_props)];
+    Policies { policies, props, rules, edges: edges.into_iter().collect() }
 }
 
 /// Asserts the account of `server` in the graph is exactly what the org implies: node keys, relationship

@@ -23,6 +23,17 @@ CREATE (:okta_role:AccessRole {_key: $p + 'role', _type: 'okta_role', _accountKe
 CREATE (:aws_iam_role:AccessRole {_key: $p + 'aws', _type: 'aws_iam_role', _deleted: false, roleName: $p + 'aws'})
 CREATE (:employee:Person {_key: $p + 'person', _type: 'employee', _deleted: false, email: $p + 'u@example.com'})
 CREATE (:mfa_device:Key:AccessKey {_key: $p + 'f', _type: 'mfa_device', _accountKey: $a, _deleted: false, status: 'ACTIVE'})
+CREATE (:okta_service:Service:Control {_key: $p + 'mfa', _type: 'okta_service', _accountKey: $a, _deleted: false, name: 'MFA'})
+CREATE (:okta_policy:Policy {_key: $p + 'pol', _type: 'okta_policy', _accountKey: $a, _deleted: false, name: $p + 'policy',
+        type: 'OKTA_SIGN_ON', status: 'ACTIVE'})
+CREATE (:okta_policy_rule:Configuration {_key: $p + 'pr', _type: 'okta_policy_rule', _accountKey: $a, _deleted: false,
+        name: $p + 'prule', status: 'ACTIVE', access: 'ALLOW', requiresMfa: true})
+CREATE (:okta_policy_rule:Configuration {_key: $p + 'pri', _type: 'okta_policy_rule', _accountKey: $a, _deleted: false,
+        name: $p + 'pirule', status: 'ACTIVE', access: 'ALLOW', requiresMfa: true, includedGroupIds: [$p + 'g']})
+CREATE (:okta_policy:Policy {_key: $p + 'apol', _type: 'okta_policy', _accountKey: $a, _deleted: false, name: $p + 'apolicy',
+        type: 'ACCESS_POLICY', status: 'ACTIVE'})
+CREATE (:okta_policy_rule:Configuration {_key: $p + 'apr', _type: 'okta_policy_rule', _accountKey: $a, _deleted: false,
+        name: $p + 'aprule', status: 'ACTIVE', access: 'ALLOW', factorMode: '1FA', allowsPasswordOnly: true})
 ";
 
 /// One relationship of a fixture: `(from)-[class]->(to)` by key suffix. The first one of a case is the one
@@ -154,7 +165,72 @@ const CASES: &[Case] = &[
         value: "$pu@example.com",
         present_while_live: true,
     },
+    // Policies: a user is covered by an MFA-enforcing rule of a sign-on policy that reaches them.
+    Case {
+        name: "users-without-mfa-sign-on",
+        edges: &[Edge("mfa", "ENFORCES", "pr"), Edge("pol", "HAS", "pr")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
+    Case {
+        name: "users-without-mfa-sign-on",
+        edges: &[Edge("pol", "HAS", "pr"), Edge("mfa", "ENFORCES", "pr")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
+    Case {
+        name: "users-without-mfa-sign-on",
+        edges: &[Edge("pri", "APPLIES_TO", "g"), Edge("g", "HAS", "u"), Edge("pol", "HAS", "pri"), Edge("mfa", "ENFORCES", "pri")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
+    Case {
+        name: "users-without-mfa-sign-on",
+        edges: &[Edge("g", "HAS", "u"), Edge("pri", "APPLIES_TO", "g"), Edge("pol", "HAS", "pri"), Edge("mfa", "ENFORCES", "pri")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
+    Case {
+        name: "users-without-mfa-sign-on",
+        edges: &[Edge("pr", "EXCLUDES", "u"), Edge("pol", "HAS", "pr"), Edge("mfa", "ENFORCES", "pr")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "users-without-mfa-sign-on",
+        edges: &[Edge("pol", "EXCLUDES", "g"), Edge("g", "HAS", "u"), Edge("pol", "HAS", "pr"), Edge("mfa", "ENFORCES", "pr")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "password-only-apps",
+        edges: &[Edge("apol", "ASSIGNED", "app"), Edge("apol", "HAS", "apr")],
+        column: "app",
+        value: "$papp",
+        present_while_live: true,
+    },
+    Case {
+        name: "password-only-apps",
+        edges: &[Edge("apol", "HAS", "apr"), Edge("apol", "ASSIGNED", "app")],
+        column: "app",
+        value: "$papp",
+        present_while_live: true,
+    },
     // Alerts.
+    Case { name: "policy-rule-loosened", edges: &[Edge("pol", "HAS", "pr")], column: "rule", value: "$pprule", present_while_live: true },
+    Case {
+        name: "policy-rule-loosened",
+        edges: &[Edge("mfa", "ENFORCES", "pr"), Edge("pol", "HAS", "pr")],
+        column: "rule",
+        value: "$pprule",
+        present_while_live: false,
+    },
     Case {
         name: "admin-without-mfa",
         edges: &[Edge("u", "ASSIGNED", "role")],

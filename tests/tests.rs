@@ -11,6 +11,7 @@ mod graph_doc;
 mod graph_only;
 mod graph_writer;
 mod incremental;
+mod policies;
 mod queries_alerts;
 mod reliability_hostile;
 mod reliability_input;

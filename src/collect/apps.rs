@@ -30,13 +30,18 @@ fn app_groups_path(app_id: &str) -> String {
 impl Collector {
     pub(super) async fn applications(&self, items: &mut u64) -> StepResult {
         let mut apps = Vec::new();
+        let mut access_policies = Vec::new();
         let ctx = &self.ctx;
         self.each_page(&apps_path(), "applications", items, |a| {
             apps.extend(AppInfo::from_app(a));
+            if let (Some(app), Some(policy)) = (model::object_id(a), model::app_access_policy(a)) {
+                access_policies.push((app.to_string(), policy));
+            }
             model::application(ctx, a).unwrap_or_default()
         })
         .await?;
         self.shared.set_apps(apps);
+        self.shared.set_app_access_policies(access_policies);
         Ok(())
     }
 

@@ -19,6 +19,7 @@ mod factors;
 pub(crate) mod feed;
 mod groups;
 mod paging;
+mod policies;
 mod query;
 mod roles;
 mod rules;

@@ -143,6 +143,7 @@ impl Collector {
             StepId::Roles => self.roles(items).await,
             StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log(window_start, items).await,
+            StepId::Policies => self.policies(items, warnings).await,
         }
     }
 
@@ -160,6 +161,7 @@ impl Collector {
             StepId::Roles => self.roles_delta(items).await,
             StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log_delta(items).await,
+            StepId::Policies => self.policies(items, warnings).await,
         }
     }
 

@@ -18,6 +18,8 @@ struct State {
     /// The groups an incremental run listed (with their stats); `groups` then also holds the graph's others.
     listed_groups: Vec<GroupInfo>,
     group_kinds: HashMap<String, &'static NodeKind>,
+    /// (app id, app sign-in policy id) from each app's `_links.accessPolicy` (Identity Engine orgs).
+    app_access_policies: Vec<(String, String)>,
 }
 
 impl Shared {
@@ -86,6 +88,14 @@ impl Shared {
 
     pub(super) fn apps(&self) -> Vec<AppInfo> {
         self.state().apps.clone()
+    }
+
+    pub(super) fn set_app_access_policies(&self, pairs: Vec<(String, String)>) {
+        self.state().app_access_policies = pairs;
+    }
+
+    pub(super) fn app_access_policies(&self) -> Vec<(String, String)> {
+        self.state().app_access_policies.clone()
     }
 }
 

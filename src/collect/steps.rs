@@ -16,6 +16,7 @@ pub enum StepId {
     Roles,
     Rules,
     SystemLog,
+    Policies,
 }
 
 #[derive(Debug)]
@@ -150,6 +151,33 @@ pub static STEPS: &[StepDef] = &[
         edges: &[&kinds::USER_CREATED_APPLICATION],
         privileged: true,
         incremental: IncrementalRead::Changes,
+    },
+    StepDef {
+        id: Policies,
+        name: "policies",
+        depends_on: &[Account, Users, Groups, Applications],
+        nodes: &[&kinds::POLICY, &kinds::POLICY_RULE],
+        edges: &[
+            &kinds::ACCOUNT_HAS_POLICY,
+            &kinds::POLICY_HAS_RULE,
+            &kinds::POLICY_APPLIES_TO_USER_GROUP,
+            &kinds::POLICY_APPLIES_TO_APP_USER_GROUP,
+            &kinds::POLICY_APPLIES_TO_USER,
+            &kinds::POLICY_EXCLUDES_USER_GROUP,
+            &kinds::POLICY_EXCLUDES_APP_USER_GROUP,
+            &kinds::POLICY_EXCLUDES_USER,
+            &kinds::POLICY_RULE_APPLIES_TO_USER_GROUP,
+            &kinds::POLICY_RULE_APPLIES_TO_APP_USER_GROUP,
+            &kinds::POLICY_RULE_APPLIES_TO_USER,
+            &kinds::POLICY_RULE_EXCLUDES_USER_GROUP,
+            &kinds::POLICY_RULE_EXCLUDES_APP_USER_GROUP,
+            &kinds::POLICY_RULE_EXCLUDES_USER,
+            &kinds::POLICY_ASSIGNED_APPLICATION,
+            &kinds::SERVICE_ENFORCES_POLICY_RULE,
+        ],
+        // Read-only admins can view sign-on policies (Okta help: "Read-only administrators").
+        privileged: false,
+        incremental: IncrementalRead::InFull,
     },
 ];
 

@@ -33,6 +33,12 @@ fixtures!(
     "log_event_app_create",
     "org",
     "org_okta_support",
+    "policies_sign_on",
+    "policy_rules_sign_on",
+    "policies_access",
+    "policy_rules_access",
+    "policies_password",
+    "policies_mfa_enroll",
 );
 
 /// The item of a list fixture (a list endpoint's response) whose `field` is `value`.

@@ -47,6 +47,8 @@ node_kinds! {
     RULE = "okta_rule" ["Configuration"] scoped=true sweep=true;
     EMPLOYEE = "employee" ["Person"] scoped=false sweep=false;
     AWS_IAM_ROLE = "aws_iam_role" ["AccessRole"] scoped=false sweep=false;
+    POLICY = "okta_policy" ["Policy"] scoped=true sweep=true;
+    POLICY_RULE = "okta_policy_rule" ["Configuration"] scoped=true sweep=true;
 }
 
 macro_rules! rel_kinds {
@@ -82,6 +84,22 @@ rel_kinds! {
     APP_USER_GROUP_ASSIGNED_ROLE = "okta_app_user_group_assigned_role": APP_USER_GROUP "ASSIGNED" ROLE;
     USER_CREATED_APPLICATION = "okta_user_created_application": USER "CREATED" APPLICATION windowed=true;
     USER_IS_EMPLOYEE = "okta_user_is_employee": USER "IS" EMPLOYEE;
+    ACCOUNT_HAS_POLICY = "okta_account_has_policy": ACCOUNT "HAS" POLICY;
+    POLICY_HAS_RULE = "okta_policy_has_rule": POLICY "HAS" POLICY_RULE;
+    POLICY_APPLIES_TO_USER_GROUP = "okta_policy_applies_to_user_group": POLICY "APPLIES_TO" USER_GROUP;
+    POLICY_APPLIES_TO_APP_USER_GROUP = "okta_policy_applies_to_app_user_group": POLICY "APPLIES_TO" APP_USER_GROUP;
+    POLICY_APPLIES_TO_USER = "okta_policy_applies_to_user": POLICY "APPLIES_TO" USER;
+    POLICY_EXCLUDES_USER_GROUP = "okta_policy_excludes_user_group": POLICY "EXCLUDES" USER_GROUP;
+    POLICY_EXCLUDES_APP_USER_GROUP = "okta_policy_excludes_app_user_group": POLICY "EXCLUDES" APP_USER_GROUP;
+    POLICY_EXCLUDES_USER = "okta_policy_excludes_user": POLICY "EXCLUDES" USER;
+    POLICY_RULE_APPLIES_TO_USER_GROUP = "okta_policy_rule_applies_to_user_group": POLICY_RULE "APPLIES_TO" USER_GROUP;
+    POLICY_RULE_APPLIES_TO_APP_USER_GROUP = "okta_policy_rule_applies_to_app_user_group": POLICY_RULE "APPLIES_TO" APP_USER_GROUP;
+    POLICY_RULE_APPLIES_TO_USER = "okta_policy_rule_applies_to_user": POLICY_RULE "APPLIES_TO" USER;
+    POLICY_RULE_EXCLUDES_USER_GROUP = "okta_policy_rule_excludes_user_group": POLICY_RULE "EXCLUDES" USER_GROUP;
+    POLICY_RULE_EXCLUDES_APP_USER_GROUP = "okta_policy_rule_excludes_app_user_group": POLICY_RULE "EXCLUDES" APP_USER_GROUP;
+    POLICY_RULE_EXCLUDES_USER = "okta_policy_rule_excludes_user": POLICY_RULE "EXCLUDES" USER;
+    POLICY_ASSIGNED_APPLICATION = "okta_policy_assigned_application": POLICY "ASSIGNED" APPLICATION;
+    SERVICE_ENFORCES_POLICY_RULE = "okta_service_enforces_policy_rule": SERVICE "ENFORCES" POLICY_RULE;
 }
 
 /// Looks a node type up by its `_type`.

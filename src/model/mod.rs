@@ -7,6 +7,7 @@ mod changes;
 mod info;
 pub mod kinds;
 mod map;
+mod policies;
 mod value;
 
 pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation};
@@ -16,6 +17,7 @@ pub use info::AppInfo;
 pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DEPROVISIONED};
 pub use kinds::{NodeKind, RelKind};
 pub use map::*;
+pub use policies::{app_access_policy, policy, policy_assigned_application, policy_rule, rule_requires_mfa};
 pub use value::{json_to_prop, parse_okta_time, Prop, Props};
 
 /// One node to upsert: its kind, `_key` and full property map (bookkeeping properties added by the writer).

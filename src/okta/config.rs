@@ -7,7 +7,7 @@ use secrecy::SecretString;
 
 /// The read scopes the collector needs.
 pub const DEFAULT_SCOPES: &[&str] =
-    &["okta.users.read", "okta.groups.read", "okta.apps.read", "okta.roles.read", "okta.logs.read", "okta.orgs.read"];
+    &["okta.users.read", "okta.groups.read", "okta.apps.read", "okta.roles.read", "okta.logs.read", "okta.orgs.read", "okta.policies.read"];
 
 /// Default share of each Okta rate-limit bucket to use. Okta caps one token at 50 % of a bucket by
 /// default (okta-api.md §2), so asking for more only produces 429s.

@@ -52,13 +52,13 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn param(&self, k: &str) -> Option<&str> {
+    pub(crate) fn param(&self, k: &str) -> Option<&str> {
         self.params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
     }
     fn expands(&self) -> HashSet<String> {
         self.params.iter().filter(|(n, _)| n == "expand").flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string())).collect()
     }
-    fn limit(&self, default: usize, max: usize) -> Result<usize, ApiErr> {
+    pub(crate) fn limit(&self, default: usize, max: usize) -> Result<usize, ApiErr> {
         match self.param("limit") {
             None | Some("") => Ok(default),
             Some(s) => {
@@ -70,11 +70,11 @@ impl Ctx<'_> {
             }
         }
     }
-    fn href(&self, p: &str) -> Value {
+    pub(crate) fn href(&self, p: &str) -> Value {
         json!({ "href": format!("{}{}", self.base, p) })
     }
     /// `self` link with the effective limit, plus `next` with `after=cursor` when there is more.
-    fn link(&self, limit: Option<usize>, next_after: Option<&str>) -> String {
+    pub(crate) fn link(&self, limit: Option<usize>, next_after: Option<&str>) -> String {
         let self_url = self.url_with(limit, None);
         match next_after {
             Some(c) => format!("<{}>; rel=\"self\", <{}>; rel=\"next\"", self_url, self.url_with(limit, Some(c))),
@@ -203,6 +203,7 @@ fn app_json(a: &App, c: &Ctx) -> Value {
         "users": c.href(&format!("/api/v1/apps/{}/users", a.id)),
     });
     links[state] = json!({"href": format!("{}/api/v1/apps/{}/lifecycle/{state}", c.base, a.id), "hints": {"allow": ["POST"]}});
+    super::policies::app_links(c, a, &mut links);
     v["_links"] = links;
     v
 }
@@ -367,6 +368,7 @@ pub(crate) fn route(c: &Ctx) -> R {
             let ag = c.org.app_groups.get(&a.id).and_then(|m| m.get(*gid)).ok_or_else(|| ApiErr::not_found(gid, "AppGroup"))?;
             Ok(ApiOk { body: app_group_json(ag, a, c, c.expands().contains("group")), link: None })
         }
+        ["policies", ..] => super::policies::route(c, &segs[1..]),
         ["logs"] => logs(c),
         ["iam", "assignees", "users"] => assignees(c),
         ["org"] => {

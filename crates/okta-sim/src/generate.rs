@@ -864,6 +864,10 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         factors,
         roles,
         logs,
+        identity_engine: true,
+        policies: Vec::new(),
+        policy_rules: BTreeMap::new(),
+        app_access_policies: BTreeMap::new(),
         churn_deck: Vec::new(),
     };
     for (g, m) in groups.into_iter().zip(members) {
@@ -871,6 +875,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         org.groups.put(g);
     }
     org.sort_logs();
+    super::policies::generate(&mut org, spec);
     org
 }
 

@@ -404,9 +404,25 @@ pub struct Org {
     /// `published` order). Polling queries page in this order.
     #[serde(default)]
     pub logs: Vec<Value>,
+    /// Okta Identity Engine (true) or Classic Engine (false) org.
+    #[serde(default = "identity_engine_default")]
+    pub identity_engine: bool,
+    /// Policies of every type, as `GET /api/v1/policies?type=...` lists them, without `_links`.
+    #[serde(default)]
+    pub policies: Vec<Value>,
+    /// policy id → its rules in priority order, as `/policies/{id}/rules` lists them, without `_links`.
+    #[serde(default)]
+    pub policy_rules: BTreeMap<String, Vec<Value>>,
+    /// app id → the id of the app sign-in (ACCESS_POLICY) policy it uses (Identity Engine only).
+    #[serde(default)]
+    pub app_access_policies: BTreeMap<String, String>,
     /// Simulator bookkeeping, not Okta data: the change kinds [`Org::churn`] has still to deal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub churn_deck: Vec<String>,
+}
+
+fn identity_engine_default() -> bool {
+    true
 }
 
 fn default_support() -> Value {

@@ -358,6 +358,7 @@ fn access_for(path: &str) -> (&'static str, bool) {
         ["groups", ..] => ("okta.groups.read", false),
         ["apps", ..] => ("okta.apps.read", false),
         ["logs", ..] => ("okta.logs.read", false),
+        ["policies", ..] => ("okta.policies.read", false),
         _ => ("okta.orgs.read", false),
     }
 }
