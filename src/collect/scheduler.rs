@@ -121,7 +121,11 @@ impl Collector {
             Err(StepFailure::Dependency(deps)) => outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", "))),
             Err(StepFailure::Incomplete(why)) => outcome.error = Some(why),
         }
-        let _ = self.done[&s.id].send(Some(outcome.complete));
+        // `send_replace`, not `send`: `send` stores nothing when no receiver exists at that moment, and a
+        // step subscribes to its dependencies one after the other, so it may subscribe to this one only after
+        // it finished. It then waited forever for a value never stored: a sync that hung with nothing in
+        // flight, seen under load (a dependency finishing before an earlier-listed one).
+        self.done[&s.id].send_replace(Some(outcome.complete));
         self.reporter.step_finished(s.name, &outcome);
         outcome
     }
