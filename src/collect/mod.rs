@@ -13,13 +13,16 @@
 
 mod account;
 mod apps;
+mod authenticators;
 pub(crate) mod delta;
 mod delta_apps;
+mod devices;
 mod factors;
 pub(crate) mod feed;
 mod groups;
 mod paging;
 mod query;
+mod role_targets;
 mod roles;
 mod rules;
 mod scheduler;

@@ -2,7 +2,7 @@
 //! once by the step that reads it, and read only by steps that depend on that step, so the lock is never
 //! held across a call to Okta.
 
-use crate::model::{kinds, AppInfo, GroupInfo, NodeKind, UserInfo};
+use crate::model::{kinds, AppInfo, GroupInfo, NodeKind, RoleGrant, UserInfo};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -18,6 +18,8 @@ struct State {
     /// The groups an incremental run listed (with their stats); `groups` then also holds the graph's others.
     listed_groups: Vec<GroupInfo>,
     group_kinds: HashMap<String, &'static NodeKind>,
+    /// The role assignments the roles step read (their targets are read by role_targets).
+    role_grants: Vec<RoleGrant>,
 }
 
 impl Shared {
@@ -86,6 +88,14 @@ impl Shared {
 
     pub(super) fn apps(&self) -> Vec<AppInfo> {
         self.state().apps.clone()
+    }
+
+    pub(super) fn add_role_grants(&self, grants: Vec<RoleGrant>) {
+        self.state().role_grants.extend(grants);
+    }
+
+    pub(super) fn role_grants(&self) -> Vec<RoleGrant> {
+        self.state().role_grants.clone()
     }
 }
 

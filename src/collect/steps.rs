@@ -16,6 +16,9 @@ pub enum StepId {
     Roles,
     Rules,
     SystemLog,
+    RoleTargets,
+    Authenticators,
+    Devices,
 }
 
 #[derive(Debug)]
@@ -150,6 +153,43 @@ pub static STEPS: &[StepDef] = &[
         edges: &[&kinds::USER_CREATED_APPLICATION],
         privileged: true,
         incremental: IncrementalRead::Changes,
+    },
+    StepDef {
+        id: RoleTargets,
+        name: "role_targets",
+        depends_on: &[Roles, Groups, Applications],
+        nodes: &[],
+        edges: &[
+            &kinds::USER_ADMINISTERS_USER_GROUP,
+            &kinds::USER_ADMINISTERS_APP_USER_GROUP,
+            &kinds::USER_ADMINISTERS_APPLICATION,
+            &kinds::USER_GROUP_ADMINISTERS_USER_GROUP,
+            &kinds::USER_GROUP_ADMINISTERS_APP_USER_GROUP,
+            &kinds::USER_GROUP_ADMINISTERS_APPLICATION,
+            &kinds::APP_USER_GROUP_ADMINISTERS_USER_GROUP,
+            &kinds::APP_USER_GROUP_ADMINISTERS_APP_USER_GROUP,
+            &kinds::APP_USER_GROUP_ADMINISTERS_APPLICATION,
+        ],
+        privileged: true,
+        incremental: IncrementalRead::InFull,
+    },
+    StepDef {
+        id: Authenticators,
+        name: "authenticators",
+        depends_on: &[],
+        nodes: &[&kinds::AUTHENTICATOR],
+        edges: &[&kinds::ACCOUNT_HAS_AUTHENTICATOR],
+        privileged: true,
+        incremental: IncrementalRead::InFull,
+    },
+    StepDef {
+        id: Devices,
+        name: "devices",
+        depends_on: &[Users],
+        nodes: &[&kinds::DEVICE],
+        edges: &[&kinds::ACCOUNT_HAS_DEVICE, &kinds::USER_HAS_DEVICE],
+        privileged: true,
+        incremental: IncrementalRead::InFull,
     },
 ];
 

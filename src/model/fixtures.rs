@@ -33,6 +33,13 @@ fixtures!(
     "log_event_app_create",
     "org",
     "org_okta_support",
+    "role_assignments",
+    "role_group_targets",
+    "role_app_targets",
+    "resource_set_resources",
+    "role_permissions",
+    "authenticators",
+    "devices",
 );
 
 /// The item of a list fixture (a list endpoint's response) whose `field` is `value`.

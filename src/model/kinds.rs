@@ -47,6 +47,8 @@ node_kinds! {
     RULE = "okta_rule" ["Configuration"] scoped=true sweep=true;
     EMPLOYEE = "employee" ["Person"] scoped=false sweep=false;
     AWS_IAM_ROLE = "aws_iam_role" ["AccessRole"] scoped=false sweep=false;
+    AUTHENTICATOR = "okta_authenticator" ["Control"] scoped=true sweep=true;
+    DEVICE = "okta_device" ["Device"] scoped=true sweep=true;
 }
 
 macro_rules! rel_kinds {
@@ -82,6 +84,18 @@ rel_kinds! {
     APP_USER_GROUP_ASSIGNED_ROLE = "okta_app_user_group_assigned_role": APP_USER_GROUP "ASSIGNED" ROLE;
     USER_CREATED_APPLICATION = "okta_user_created_application": USER "CREATED" APPLICATION windowed=true;
     USER_IS_EMPLOYEE = "okta_user_is_employee": USER "IS" EMPLOYEE;
+    USER_ADMINISTERS_USER_GROUP = "okta_user_administers_user_group": USER "ADMINISTERS" USER_GROUP;
+    USER_ADMINISTERS_APP_USER_GROUP = "okta_user_administers_app_user_group": USER "ADMINISTERS" APP_USER_GROUP;
+    USER_ADMINISTERS_APPLICATION = "okta_user_administers_application": USER "ADMINISTERS" APPLICATION;
+    USER_GROUP_ADMINISTERS_USER_GROUP = "okta_user_group_administers_user_group": USER_GROUP "ADMINISTERS" USER_GROUP;
+    USER_GROUP_ADMINISTERS_APP_USER_GROUP = "okta_user_group_administers_app_user_group": USER_GROUP "ADMINISTERS" APP_USER_GROUP;
+    USER_GROUP_ADMINISTERS_APPLICATION = "okta_user_group_administers_application": USER_GROUP "ADMINISTERS" APPLICATION;
+    APP_USER_GROUP_ADMINISTERS_USER_GROUP = "okta_app_user_group_administers_user_group": APP_USER_GROUP "ADMINISTERS" USER_GROUP;
+    APP_USER_GROUP_ADMINISTERS_APP_USER_GROUP = "okta_app_user_group_administers_app_user_group": APP_USER_GROUP "ADMINISTERS" APP_USER_GROUP;
+    APP_USER_GROUP_ADMINISTERS_APPLICATION = "okta_app_user_group_administers_application": APP_USER_GROUP "ADMINISTERS" APPLICATION;
+    ACCOUNT_HAS_AUTHENTICATOR = "okta_account_has_authenticator": ACCOUNT "HAS" AUTHENTICATOR;
+    ACCOUNT_HAS_DEVICE = "okta_account_has_device": ACCOUNT "HAS" DEVICE;
+    USER_HAS_DEVICE = "okta_user_has_device": USER "HAS" DEVICE;
 }
 
 /// Looks a node type up by its `_type`.

@@ -7,6 +7,7 @@ mod changes;
 mod info;
 pub mod kinds;
 mod map;
+mod scopes;
 mod value;
 
 pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation};
@@ -16,6 +17,8 @@ pub use info::AppInfo;
 pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DEPROVISIONED};
 pub use kinds::{NodeKind, RelKind};
 pub use map::*;
+pub use scopes::{authenticator, device};
+pub(crate) use scopes::{app_target, group_target, permission_labels, resource_scope, with_permissions, Administers, RoleGrant, Scope};
 pub use value::{json_to_prop, parse_okta_time, Prop, Props};
 
 /// One node to upsert: its kind, `_key` and full property map (bookkeeping properties added by the writer).
