@@ -52,13 +52,13 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn param(&self, k: &str) -> Option<&str> {
+    pub(crate) fn param(&self, k: &str) -> Option<&str> {
         self.params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
     }
-    fn expands(&self) -> HashSet<String> {
+    pub(crate) fn expands(&self) -> HashSet<String> {
         self.params.iter().filter(|(n, _)| n == "expand").flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string())).collect()
     }
-    fn limit(&self, default: usize, max: usize) -> Result<usize, ApiErr> {
+    pub(crate) fn limit(&self, default: usize, max: usize) -> Result<usize, ApiErr> {
         match self.param("limit") {
             None | Some("") => Ok(default),
             Some(s) => {
@@ -70,18 +70,18 @@ impl Ctx<'_> {
             }
         }
     }
-    fn href(&self, p: &str) -> Value {
+    pub(crate) fn href(&self, p: &str) -> Value {
         json!({ "href": format!("{}{}", self.base, p) })
     }
     /// `self` link with the effective limit, plus `next` with `after=cursor` when there is more.
-    fn link(&self, limit: Option<usize>, next_after: Option<&str>) -> String {
+    pub(crate) fn link(&self, limit: Option<usize>, next_after: Option<&str>) -> String {
         let self_url = self.url_with(limit, None);
         match next_after {
             Some(c) => format!("<{}>; rel=\"self\", <{}>; rel=\"next\"", self_url, self.url_with(limit, Some(c))),
             None => format!("<{self_url}>; rel=\"self\""),
         }
     }
-    fn url_with(&self, limit: Option<usize>, after: Option<&str>) -> String {
+    pub(crate) fn url_with(&self, limit: Option<usize>, after: Option<&str>) -> String {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         let mut had_limit = false;
         for (k, v) in self.params {
@@ -154,7 +154,7 @@ pub(crate) fn user_json(u: &User, base: &str) -> Value {
     v
 }
 
-fn group_json(g: &Group, c: &Ctx, stats: Option<Value>, app: Option<Value>) -> Value {
+pub(crate) fn group_json(g: &Group, c: &Ctx, stats: Option<Value>, app: Option<Value>) -> Value {
     let mut v = serde_json::to_value(g).expect("group serializes");
     let mut links = json!({
         "logo": [
@@ -253,6 +253,9 @@ pub(crate) fn route(c: &Ctx) -> R {
     let rest = c.path.strip_prefix("/api/v1/").unwrap_or("");
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let not_found = || Err(ApiErr::not_found(c.path, "Endpoint"));
+    if let Some(r) = super::scopes::route(c, &segs) {
+        return r;
+    }
     match segs.as_slice() {
         ["users"] => list_users(c),
         ["users", id] => {

@@ -864,6 +864,12 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         factors,
         roles,
         logs,
+        identity_engine: true,
+        role_targets: BTreeMap::new(),
+        resource_sets: BTreeMap::new(),
+        custom_roles: BTreeMap::new(),
+        authenticators: Vec::new(),
+        devices: Vec::new(),
         churn_deck: Vec::new(),
     };
     for (g, m) in groups.into_iter().zip(members) {
@@ -871,6 +877,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         org.groups.put(g);
     }
     org.sort_logs();
+    super::scopes::generate(&mut org, spec);
     org
 }
 

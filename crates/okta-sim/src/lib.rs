@@ -15,6 +15,11 @@
 //!   served as `_links.assignee`) and `assignmentType` `USER` or `GROUP`.
 //! - `logs`: System Log events verbatim (absolute `published` times; 90-day retention applies when served),
 //!   in persistence order (see below). Loading a fixture or serving an org sorts them by `published`.
+//! - `identity_engine` (default true; false = a Classic org, whose `/api/v1/authenticators` and `/api/v1/devices`
+//!   answer 404), `role_targets` (`{roleAssignmentId: {"groups": [groupId], "apps": [{"name", "id"?}]}}`),
+//!   `resource_sets` (`{resourceSetId: [{"id", "orn"}]}`), `custom_roles` (`{customRoleId: [permission]}`),
+//!   `authenticators` (the list's items without `_links`), `devices` (`[{"device": {...}, "users": [{"userId",
+//!   "created", "managementStatus", "screenLockType"}]}]`): see `src/scopes.rs`.
 //! - `churn_deck`: simulator bookkeeping written only after churn (the change kinds still to deal).
 //!
 //! Ordering: lists are served in id order; `after` cursors are ids (`{ms}_{uuid}` for logs). System Log
@@ -62,6 +67,7 @@ mod generate;
 pub mod model;
 mod mutate;
 mod rules;
+mod scopes;
 mod server;
 
 use std::time::Duration;

@@ -404,6 +404,24 @@ pub struct Org {
     /// `published` order). Polling queries page in this order.
     #[serde(default)]
     pub logs: Vec<Value>,
+    /// Identity Engine (true, the default) or Classic (false: `/api/v1/authenticators` and `/api/v1/devices` answer 404).
+    #[serde(default = "crate::scopes::yes")]
+    pub identity_engine: bool,
+    /// Role assignment id → its group and app targets (standard roles limited to some groups or apps).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub role_targets: BTreeMap<String, crate::scopes::RoleTargets>,
+    /// Resource set id → its resources (by ORN).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resource_sets: BTreeMap<String, Vec<crate::scopes::ResourceSetResource>>,
+    /// Custom role id → its permissions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom_roles: BTreeMap<String, Vec<String>>,
+    /// `GET /api/v1/authenticators` items, without `_links`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authenticators: Vec<Value>,
+    /// The device inventory, in id order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<crate::scopes::SimDevice>,
     /// Simulator bookkeeping, not Okta data: the change kinds [`Org::churn`] has still to deal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub churn_deck: Vec<String>,
