@@ -23,6 +23,9 @@ CREATE (:okta_role:AccessRole {_key: $p + 'role', _type: 'okta_role', _accountKe
 CREATE (:aws_iam_role:AccessRole {_key: $p + 'aws', _type: 'aws_iam_role', _deleted: false, roleName: $p + 'aws'})
 CREATE (:employee:Person {_key: $p + 'person', _type: 'employee', _deleted: false, email: $p + 'u@example.com'})
 CREATE (:mfa_device:Key:AccessKey {_key: $p + 'f', _type: 'mfa_device', _accountKey: $a, _deleted: false, status: 'ACTIVE'})
+CREATE (:okta_user:User {_key: $p + 'x', _type: 'okta_user', _accountKey: $a, _deleted: false,
+        login: $p + 'x@example.com', status: 'DEPROVISIONED'})
+CREATE (:okta_device:Device {_key: $p + 'dev', _type: 'okta_device', _accountKey: $a, _deleted: false, displayName: $p + 'device', status: 'ACTIVE'})
 ";
 
 /// One relationship of a fixture: `(from)-[class]->(to)` by key suffix. The first one of a case is the one
@@ -154,7 +157,49 @@ const CASES: &[Case] = &[
         value: "$pu@example.com",
         present_while_live: true,
     },
+    Case {
+        name: "admins-of-super-admins",
+        edges: &[Edge("u", "ADMINISTERS", "g"), Edge("g", "HAS", "s"), Edge("s", "ASSIGNED", "role")],
+        column: "admin",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "admins-of-super-admins",
+        edges: &[Edge("g", "HAS", "s"), Edge("u", "ADMINISTERS", "g"), Edge("s", "ASSIGNED", "role")],
+        column: "admin",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "devices-of-deprovisioned-users",
+        edges: &[Edge("x", "HAS", "dev")],
+        column: "login",
+        value: "$px@example.com",
+        present_while_live: true,
+    },
     // Alerts.
+    Case {
+        name: "new-admin-scope-on-super-admin-group",
+        edges: &[Edge("u", "ADMINISTERS", "g"), Edge("g", "HAS", "s"), Edge("s", "ASSIGNED", "role")],
+        column: "holder",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "new-admin-scope-on-super-admin-group",
+        edges: &[Edge("s", "ASSIGNED", "role"), Edge("u", "ADMINISTERS", "g"), Edge("g", "HAS", "s")],
+        column: "holder",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "mfa-factor-reset",
+        edges: &[Edge("u", "ASSIGNED", "f")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
+    },
     Case {
         name: "admin-without-mfa",
         edges: &[Edge("u", "ASSIGNED", "role")],
