@@ -5,8 +5,8 @@
 //! administer. An org-wide assignment administers nothing in particular: no edge.
 
 use super::kinds::{self, NodeKind, RelKind, REL_KINDS};
-use super::map::{edge, finish_names, get, node, put, put_json, put_str, put_time, role_key, s};
-use super::value::{json_to_prop, Prop, Props};
+use super::map::{edge, finish_names, get, node, put_json, put_str, put_time, role_key, s};
+use super::value::Prop;
 use super::{Context, Records};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,7 +19,7 @@ pub(crate) const APP_TARGET_ROLES: &[&str] = &["APP_ADMIN"];
 
 /// One role assignment of a user or group, as the role_targets step needs it.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct RoleGrant {
+pub struct RoleGrant {
     pub holder_kind: &'static NodeKind,
     pub holder_id: String,
     /// The role assignment's `id` (the `{roleAssignmentId}` of the targets paths).
@@ -34,7 +34,7 @@ pub(crate) struct RoleGrant {
 impl RoleGrant {
     /// From one item of `GET /api/v1/users/{id}/roles` or `/groups/{id}/roles`; a user's assignments inherited
     /// from a group are the group's (as for the ASSIGNED edges).
-    pub(crate) fn from_assignment(ctx: &Context, holder_kind: &'static NodeKind, holder_id: &str, r: &Value) -> Option<RoleGrant> {
+    pub fn from_assignment(ctx: &Context, holder_kind: &'static NodeKind, holder_id: &str, r: &Value) -> Option<RoleGrant> {
         if holder_kind == &kinds::USER && s(r, &["assignmentType"]).is_some_and(|t| t != "USER") {
             return None;
         }
@@ -133,14 +133,14 @@ pub(crate) fn administers_kind(from: &NodeKind, to: &NodeKind) -> Option<&'stati
 /// `ADMINISTERS` edges gathered over every role of every assignee: one edge per (assignee, target), carrying
 /// every role through which the assignee administers the target.
 #[derive(Debug, Default)]
-pub(crate) struct Administers {
+pub struct Administers {
     /// (from type, from key, to type, to key) → (role type, role key).
     edges: BTreeMap<(&'static str, String, &'static str, String), BTreeSet<(String, String)>>,
 }
 
 impl Administers {
     /// `grant`'s holder administers the node `to` of kind `to_kind`.
-    pub(crate) fn add(&mut self, grant: &RoleGrant, to_kind: &'static NodeKind, to: &str) {
+    pub fn add(&mut self, grant: &RoleGrant, to_kind: &'static NodeKind, to: &str) {
         let k = (grant.holder_kind.type_name, grant.holder_id.clone(), to_kind.type_name, to.to_string());
         self.edges.entry(k).or_default().insert((grant.role_type.clone(), grant.role_key.clone()));
     }
@@ -151,7 +151,7 @@ impl Administers {
 
     /// The edges: `roleTypes` and `roleKeys` list every role (sorted by role type, then key, pairwise aligned;
     /// a type appears once per role key), `roleType` and `roleKey` are the first of them.
-    pub(crate) fn records(self, ctx: &Context) -> Records {
+    pub fn records(self, ctx: &Context) -> Records {
         let mut out = Records::default();
         for ((from_t, from, to_t, to), roles) in self.edges {
             let (Some(fk), Some(tk)) = (kinds::node_kind(from_t), kinds::node_kind(to_t)) else { continue };
@@ -190,18 +190,18 @@ pub(crate) fn with_permissions(mut recs: Records, permissions: &[String]) -> Rec
     recs
 }
 
-/// Scalar (or list-of-scalar) settings, flattened as `settings.<name>` / `settings.<name>.<inner>`.
-fn flat_settings(p: &mut Props, prefix: &str, v: &Value) {
-    let Some(map) = v.as_object() else { return };
-    for (k, v) in map {
-        let name = format!("{prefix}.{k}");
-        if v.is_object() {
-            flat_settings(p, &name, v);
-        } else {
-            put(p, &name, json_to_prop(v));
-        }
-    }
-}
+/// The authenticator `settings` kept, as flat properties (Authenticators API: `allowedFor`,
+/// `tokenLifetimeInMinutes` (email), `userVerification`, `appInstanceId`, `channelBinding` and `compliance`
+/// (Okta Verify)).
+const AUTHENTICATOR_SETTINGS: &[(&str, &[&str])] = &[
+    ("allowedFor", &["settings", "allowedFor"]),
+    ("tokenLifetimeInMinutes", &["settings", "tokenLifetimeInMinutes"]),
+    ("userVerification", &["settings", "userVerification"]),
+    ("appInstanceId", &["settings", "appInstanceId"]),
+    ("channelBindingStyle", &["settings", "channelBinding", "style"]),
+    ("channelBindingRequired", &["settings", "channelBinding", "required"]),
+    ("complianceFips", &["settings", "compliance", "fips"]),
+];
 
 /// One item of `GET /api/v1/authenticators` (Identity Engine): the `okta_authenticator` node and the account's
 /// HAS edge. Only the provider's `type` is kept from `provider` (its configuration may hold keys).
@@ -218,8 +218,8 @@ pub fn authenticator(ctx: &Context, a: &Value) -> Option<Records> {
     put_str(p, "providerType", s(a, &["provider", "type"]));
     put_time(p, "created", a, &["created"]);
     put_time(p, "lastUpdated", a, &["lastUpdated"]);
-    if let Some(settings) = get(a, &["settings"]) {
-        flat_settings(p, "settings", settings);
+    for (prop, path) in AUTHENTICATOR_SETTINGS {
+        put_json(p, prop, a, path);
     }
     p.insert("webLink".into(), format!("{}/admin/access/multifactor", ctx.admin_url).into());
     let name = s(a, &["name"]).map(String::from);
@@ -381,8 +381,9 @@ mod tests {
         assert_eq!(ov["key"], Prop::from("okta_verify"));
         assert_eq!(ov["name"], Prop::from("Okta Verify"));
         assert_eq!(ov["authenticatorType"], Prop::from("app"));
-        assert_eq!(ov["settings.channelBinding.style"], Prop::from("NUMBER_CHALLENGE"));
-        assert_eq!(ov["settings.userVerification"], Prop::from("PREFERRED"));
+        assert_eq!(ov["channelBindingStyle"], Prop::from("NUMBER_CHALLENGE"));
+        assert_eq!(ov["userVerification"], Prop::from("PREFERRED"));
+        assert_eq!(recs[1].nodes[0].props["allowedFor"], Prop::from("sso"));
         assert_eq!(ov["active"], Prop::Bool(true));
         let duo = &recs[2].nodes[0].props;
         assert_eq!(duo["providerType"], Prop::from("DUO"));
