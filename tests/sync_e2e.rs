@@ -40,7 +40,8 @@ async fn sync_builds_exactly_the_graph_the_org_implies() {
     let dump: Value = serde_json::from_str(&org_lock.read().await.dump_json()).unwrap();
     let exp = expected(&dump, &acct, acct.trim_start_matches("okta_account:"));
     for (what, set) in exp.nodes.iter().chain(exp.edges.iter()) {
-        let may_be_empty = what.contains("app_user_group") || what.contains("app_group");
+        // Group-held admin scopes depend on which roles the org's few admin groups drew.
+        let may_be_empty = what.contains("app_user_group") || what.contains("app_group") || what.starts_with("okta_user_group_administers");
         assert!(may_be_empty || !set.is_empty(), "the simulated org should have some {what}, or the test proves little");
     }
 

@@ -145,8 +145,13 @@ impl Administers {
         self.edges.entry(k).or_default().insert((grant.role_type.clone(), grant.role_key.clone()));
     }
 
-    pub(crate) fn len(&self) -> usize {
+    /// The number of (assignee, target) pairs.
+    pub fn len(&self) -> usize {
         self.edges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.edges.is_empty()
     }
 
     /// The edges: `roleTypes` and `roleKeys` list every role (sorted by role type, then key, pairwise aligned;

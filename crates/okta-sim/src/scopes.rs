@@ -91,6 +91,7 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
 
     let mut targets = BTreeMap::new();
     let mut first_group_role = true;
+    let mut first_app_role = true;
     for r in &org.roles {
         if GROUP_TARGET_ROLES.contains(&r.role_type.as_str()) && !okta_groups.is_empty() {
             // The first one is always scoped (to a super admin's group when there is one); others half the time.
@@ -109,7 +110,8 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
                 groups.insert(g.to_string());
             }
             targets.insert(r.id.clone(), RoleTargets { groups: groups.into_iter().collect(), apps: Vec::new() });
-        } else if APP_TARGET_ROLES.contains(&r.role_type.as_str()) && !app_list.is_empty() && rng.gen_bool(0.7) {
+        } else if APP_TARGET_ROLES.contains(&r.role_type.as_str()) && !app_list.is_empty() && (first_app_role || rng.gen_bool(0.7)) {
+            first_app_role = false;
             // One app instance and (when another app name exists) every instance of another catalog app: Okta
             // refuses both for the same app.
             let (id, name) = app_list.choose(&mut rng).expect("apps").clone();
