@@ -244,7 +244,12 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     let device_ids = set(devices.iter().map(|d| s(&d["device"], "id").to_string()));
     let user_device = set(devices.iter().flat_map(|d| {
         let id = s(&d["device"], "id").to_string();
-        arr(&d["users"]).iter().map(|u| s(u, "userId").to_string()).filter(|u| user_ids.contains(u)).map(move |u| format!("{u}|{id}")).collect::<Vec<_>>()
+        arr(&d["users"])
+            .iter()
+            .map(|u| s(u, "userId").to_string())
+            .filter(|u| user_ids.contains(u))
+            .map(move |u| format!("{u}|{id}"))
+            .collect::<Vec<_>>()
     }));
     let okta_groups = set(groups.iter().filter(|g| !is_app_group(g)).map(|g| s(g, "id").to_string()));
     let app_groups = set(groups.iter().filter(|g| is_app_group(g)).map(|g| s(g, "id").to_string()));
@@ -257,7 +262,11 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
         ("okta_rule", arr(&dump["group_rules"]).iter().map(|r| (s(r, "id").to_string(), rule_props(r))).collect()),
         (
             "okta_authenticator",
-            if ie { arr(&dump["authenticators"]).iter().map(|a| (s(a, "id").to_string(), authenticator_props(a))).collect() } else { BTreeMap::new() },
+            if ie {
+                arr(&dump["authenticators"]).iter().map(|a| (s(a, "id").to_string(), authenticator_props(a))).collect()
+            } else {
+                BTreeMap::new()
+            },
         ),
         ("okta_device", devices.iter().map(|d| (s(&d["device"], "id").to_string(), device_props(&d["device"]))).collect()),
     ];
@@ -382,9 +391,7 @@ fn administers(
                 match parts.get(4..).unwrap_or_default() {
                     ["groups", id, ..] if group_ids.contains(*id) => targets.push((group_target(id), id.to_string())),
                     ["apps", id] if app_ids.contains(*id) => targets.push(("application", id.to_string())),
-                    ["apps", name] if !name.starts_with("0oa") => {
-                        targets.extend(named(name).into_iter().map(|id| ("application", id)))
-                    }
+                    ["apps", name] if !name.starts_with("0oa") => targets.extend(named(name).into_iter().map(|id| ("application", id))),
                     _ => {}
                 }
             }

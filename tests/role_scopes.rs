@@ -61,7 +61,8 @@ async fn a_sync_yields_scopes_authenticators_and_devices_and_a_resync_changes_no
     .await;
     assert!(scoped > 0, "ADMINISTERS carries its roles");
     let serials =
-        util::count(&g, "MATCH (d:okta_device {_accountKey: $a}) WHERE d.serialNumber IS NOT NULL RETURN count(d) AS n", &[("a", &acct)]).await;
+        util::count(&g, "MATCH (d:okta_device {_accountKey: $a}) WHERE d.serialNumber IS NOT NULL RETURN count(d) AS n", &[("a", &acct)])
+            .await;
     assert_eq!(serials, 0, "no serial numbers");
 
     // The new queries answer on a generated (demo) org.

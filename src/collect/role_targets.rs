@@ -110,7 +110,11 @@ impl Collector {
     /// The instances of a catalog app (`name eq "..."`).
     async fn app_ids_named(&self, name: &str) -> Result<Vec<String>, StepFailure> {
         let apps: Vec<Value> = self.client.list::<Value>(&apps_named_path(name)).try_collect().await.map_err(StepFailure::Okta)?;
-        Ok(apps.iter().filter(|a| a.get("name").and_then(Value::as_str) == Some(name)).filter_map(|a| model::object_id(a).map(String::from)).collect())
+        Ok(apps
+            .iter()
+            .filter(|a| a.get("name").and_then(Value::as_str) == Some(name))
+            .filter_map(|a| model::object_id(a).map(String::from))
+            .collect())
     }
 }
 

@@ -66,7 +66,9 @@ impl Collector {
                 Ok(roles) => {
                     for r in &roles {
                         let mut rec = model::role_assignment(&self.ctx, h.kind, &h.id, r).unwrap_or_default();
-                        if let Some(custom) = r.get("role").and_then(Value::as_str).filter(|_| r.get("type").and_then(Value::as_str) == Some("CUSTOM")) {
+                        if let Some(custom) =
+                            r.get("role").and_then(Value::as_str).filter(|_| r.get("type").and_then(Value::as_str) == Some("CUSTOM"))
+                        {
                             if !permissions.contains_key(custom) {
                                 let p = self.custom_role_permissions(custom).await?;
                                 permissions.insert(custom.to_string(), p);

@@ -50,9 +50,9 @@ pub(super) enum StepFailure {
 /// Engine lists), a warning; the step is then incomplete and nothing it produces is swept.
 pub(super) fn unavailable_on_404(r: StepResult, items: u64, step: &str) -> StepResult {
     match r {
-        Err(StepFailure::Okta(e)) if e.is_not_found() && items == 0 => {
-            Err(StepFailure::Unavailable(format!("{step}: skipped, not available on this org (no Identity Engine?) ({e}); existing data left as it was")))
-        }
+        Err(StepFailure::Okta(e)) if e.is_not_found() && items == 0 => Err(StepFailure::Unavailable(format!(
+            "{step}: skipped, not available on this org (no Identity Engine?) ({e}); existing data left as it was"
+        ))),
         r => r,
     }
 }
@@ -153,7 +153,11 @@ impl Collector {
                 } =>
             {
                 outcome.forbidden = true;
-                outcome.warnings.push(format!("{}: skipped because {} could not be read; existing data left as it was", s.name, deps.join(", ")));
+                outcome.warnings.push(format!(
+                    "{}: skipped because {} could not be read; existing data left as it was",
+                    s.name,
+                    deps.join(", ")
+                ));
             }
             Err(StepFailure::Dependency(deps)) => outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", "))),
             Err(StepFailure::Incomplete(why)) => outcome.error = Some(why),

@@ -17,8 +17,8 @@ pub use info::AppInfo;
 pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DEPROVISIONED};
 pub use kinds::{NodeKind, RelKind};
 pub use map::*;
-pub use scopes::{authenticator, device, Administers, RoleGrant};
 pub(crate) use scopes::{app_target, group_target, permission_labels, resource_scope, with_permissions, Scope};
+pub use scopes::{authenticator, device, Administers, RoleGrant};
 pub use value::{json_to_prop, parse_okta_time, Prop, Props};
 
 /// One node to upsert: its kind, `_key` and full property map (bookkeeping properties added by the writer).

@@ -130,12 +130,15 @@ pub(crate) fn administers_kind(from: &NodeKind, to: &NodeKind) -> Option<&'stati
     REL_KINDS.iter().copied().find(|k| k.class == "ADMINISTERS" && k.from == from && k.to == to)
 }
 
+/// An (assignee type, assignee key, target type, target key) pair.
+type Pair = (&'static str, String, &'static str, String);
+
 /// `ADMINISTERS` edges gathered over every role of every assignee: one edge per (assignee, target), carrying
 /// every role through which the assignee administers the target.
 #[derive(Debug, Default)]
 pub struct Administers {
     /// (from type, from key, to type, to key) → (role type, role key).
-    edges: BTreeMap<(&'static str, String, &'static str, String), BTreeSet<(String, String)>>,
+    edges: BTreeMap<Pair, BTreeSet<(String, String)>>,
 }
 
 impl Administers {
@@ -354,7 +357,10 @@ mod tests {
         assert_eq!(a.len(), 3);
         let recs = a.records(&c);
         let types: Vec<&str> = recs.edges.iter().map(|e| e.kind.type_name).collect();
-        assert_eq!(types, vec!["okta_app_user_group_administers_app_user_group", "okta_user_administers_application", "okta_user_administers_user_group"]);
+        assert_eq!(
+            types,
+            vec!["okta_app_user_group_administers_app_user_group", "okta_user_administers_application", "okta_user_administers_user_group"]
+        );
         let both = &recs.edges[2];
         assert_eq!(both.key(), "00u1|ADMINISTERS|00gX");
         assert_eq!(both.props["roleType"], Prop::from("HELP_DESK_ADMIN"));

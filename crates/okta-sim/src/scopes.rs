@@ -85,8 +85,11 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec) {
     let supers: BTreeSet<&str> =
         org.roles.iter().filter(|r| r.role_type == "SUPER_ADMIN" && r.assignment_type == "USER").map(|r| r.assignee.as_str()).collect();
     let okta_groups: Vec<&str> = org.groups.values().filter(|g| g.kind == "OKTA_GROUP").map(|g| g.id.as_str()).collect();
-    let super_groups: Vec<&str> =
-        okta_groups.iter().copied().filter(|g| org.group_members.get(*g).is_some_and(|m| m.iter().any(|u| supers.contains(u.as_str())))).collect();
+    let super_groups: Vec<&str> = okta_groups
+        .iter()
+        .copied()
+        .filter(|g| org.group_members.get(*g).is_some_and(|m| m.iter().any(|u| supers.contains(u.as_str()))))
+        .collect();
     let app_list: Vec<(String, String)> = org.apps.values().map(|a| (a.id.clone(), a.name.clone())).collect();
 
     let mut targets = BTreeMap::new();
@@ -300,7 +303,8 @@ fn group_targets(c: &Ctx, kind: &str, holder: &str, ra: &str) -> Result<ApiOk, A
         return Err(ApiErr::bad(format!("group targets are not supported for role type {}", r.role_type)));
     }
     let ids: BTreeSet<&String> = c.org.role_targets.get(ra).map(|t| t.groups.iter().collect()).unwrap_or_default();
-    let items = ids.into_iter().filter_map(|id| c.org.groups.get(id)).map(|g| (g.id.clone(), super::api::group_json(g, c, None, None))).collect();
+    let items =
+        ids.into_iter().filter_map(|id| c.org.groups.get(id)).map(|g| (g.id.clone(), super::api::group_json(g, c, None, None))).collect();
     paged(c, items, 20, 20)
 }
 
@@ -387,7 +391,10 @@ fn permissions(c: &Ctx, id: &str) -> Result<ApiOk, ApiErr> {
                    "_links": {"role": c.href(&format!("/api/v1/iam/roles/{id}")), "self": c.href(&format!("/api/v1/iam/roles/{id}/permissions/{p}"))}})
         })
         .collect();
-    Ok(ApiOk { body: json!({"permissions": items, "_links": {"self": c.href(&format!("/api/v1/iam/roles/{id}/permissions"))}}), link: None })
+    Ok(ApiOk {
+        body: json!({"permissions": items, "_links": {"self": c.href(&format!("/api/v1/iam/roles/{id}/permissions"))}}),
+        link: None,
+    })
 }
 
 fn devices(c: &Ctx) -> Result<ApiOk, ApiErr> {
@@ -402,7 +409,8 @@ fn devices(c: &Ctx) -> Result<ApiOk, ApiErr> {
         .map(|d| {
             let id = d.device["id"].as_str().unwrap_or_default().to_string();
             let mut v = d.device.clone();
-            v["_links"] = json!({"self": c.href(&format!("/api/v1/devices/{id}")), "users": c.href(&format!("/api/v1/devices/{id}/users"))});
+            v["_links"] =
+                json!({"self": c.href(&format!("/api/v1/devices/{id}")), "users": c.href(&format!("/api/v1/devices/{id}/users"))});
             if expand_user {
                 // A deleted user is no longer registered to the device.
                 let users: Vec<Value> = d
