@@ -7,7 +7,7 @@ use super::Collector;
 use crate::model::{self, kinds, Administers, RoleGrant, Scope};
 use futures::TryStreamExt;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// `.../roles/{roleAssignmentId}/targets/groups` and `.../targets/catalog/apps` page size: Okta's documented
 /// maximum, 20 (`limit` 1..20, default 20; User and Group Role Targets APIs).
@@ -33,6 +33,12 @@ impl Collector {
     /// then reads only what changed) finds every admin role holder itself, so the step is read in full either way.
     pub(super) async fn role_targets(&self, items: &mut u64) -> StepResult {
         let grants = if self.delta.is_some() { self.current_role_grants().await? } else { self.shared.role_grants() };
+        // Only groups and apps that exist now are administered (a resource set may still name a deleted group).
+        let mut groups: HashSet<String> = self.shared.groups().into_iter().map(|g| g.id).collect();
+        if let Some(d) = &self.delta {
+            groups.retain(|g| !d.changes.deleted_groups.contains(g));
+        }
+        let apps: HashSet<String> = self.shared.apps().into_iter().map(|a| a.id).collect();
         let mut administers = Administers::default();
         let mut resource_sets: HashMap<String, Vec<Scope>> = HashMap::new();
         let mut apps_named: HashMap<String, Vec<String>> = HashMap::new();
@@ -46,14 +52,15 @@ impl Collector {
             };
             for scope in scopes {
                 match scope {
-                    Scope::Group(id) => administers.add(g, self.shared.group_kind(&id), &id),
-                    Scope::App(id) => administers.add(g, &kinds::APPLICATION, &id),
+                    Scope::Group(id) if groups.contains(&id) => administers.add(g, self.shared.group_kind(&id), &id),
+                    Scope::App(id) if apps.contains(&id) => administers.add(g, &kinds::APPLICATION, &id),
+                    Scope::Group(_) | Scope::App(_) => {}
                     Scope::AppName(name) => {
                         if !apps_named.contains_key(&name) {
                             let ids = self.app_ids_named(&name).await?;
                             apps_named.insert(name.clone(), ids);
                         }
-                        for id in &apps_named[&name] {
+                        for id in apps_named[&name].iter().filter(|id| apps.contains(*id)) {
                             administers.add(g, &kinds::APPLICATION, id);
                         }
                     }
