@@ -15,6 +15,8 @@ CREATE CONSTRAINT employee_key IF NOT EXISTS FOR (n:employee) REQUIRE n._key IS 
 CREATE CONSTRAINT aws_iam_role_key IF NOT EXISTS FOR (n:aws_iam_role) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT okta_policy_key IF NOT EXISTS FOR (n:okta_policy) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT okta_policy_rule_key IF NOT EXISTS FOR (n:okta_policy_rule) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_authenticator_key IF NOT EXISTS FOR (n:okta_authenticator) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_device_key IF NOT EXISTS FOR (n:okta_device) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT sync_run_key IF NOT EXISTS FOR (n:SyncRun) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT alert_state_key IF NOT EXISTS FOR (n:AlertState) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT sync_lock_key IF NOT EXISTS FOR (n:SyncLock) REQUIRE n._key IS UNIQUE;
@@ -29,6 +31,8 @@ CREATE INDEX okta_role_account IF NOT EXISTS FOR (n:okta_role) ON (n._accountKey
 CREATE INDEX okta_rule_account IF NOT EXISTS FOR (n:okta_rule) ON (n._accountKey);
 CREATE INDEX okta_policy_account IF NOT EXISTS FOR (n:okta_policy) ON (n._accountKey);
 CREATE INDEX okta_policy_rule_account IF NOT EXISTS FOR (n:okta_policy_rule) ON (n._accountKey);
+CREATE INDEX okta_authenticator_account IF NOT EXISTS FOR (n:okta_authenticator) ON (n._accountKey);
+CREATE INDEX okta_device_account IF NOT EXISTS FOR (n:okta_device) ON (n._accountKey);
 CREATE INDEX sync_run_account IF NOT EXISTS FOR (n:SyncRun) ON (n.accountKey);
 
 CREATE INDEX okta_user_email IF NOT EXISTS FOR (n:okta_user) ON (n.email);

@@ -34,11 +34,13 @@ const QUERIES: &[(&str, &str)] = shipped!("queries":
     "inactive-users-with-apps", "dormant-users-with-apps", "aws-role-access", "apps-and-creators",
     "support-access", "last-sync-changes", "user-effective-access",
     "users-without-mfa-sign-on", "password-only-apps",
+    "support-access", "last-sync-changes", "admins-of-super-admins", "devices-of-deprovisioned-users",
 );
 
 const ALERTS: &[(&str, &str)] = shipped!("alerts":
     "new-super-admin", "admin-without-mfa", "new-application", "user-added-by-rule", "support-access-enabled",
     "new-user", "user-deprovisioned-or-suspended", "policy-rule-loosened",
+    "new-admin-scope-on-super-admin-group", "mfa-factor-reset",
 );
 
 /// The shipped example queries.

@@ -349,6 +349,55 @@ fn samples() -> Vec<Sample> {
             profile: &[],
         },
         Sample {
+            records: some(model::authenticator(
+                &ctx,
+                &times(
+                    json!({"id": "autOV", "key": "okta_verify", "type": "app", "name": "Okta Verify", "status": "ACTIVE", "provider": {"type": "DUO"},
+                "settings": {"allowedFor": "any", "tokenLifetimeInMinutes": 5, "userVerification": "PREFERRED", "appInstanceId": "0oaOV",
+                             "channelBinding": {"style": "NUMBER_CHALLENGE", "required": "ALWAYS"}, "compliance": {"fips": "OPTIONAL"}}}),
+                    &["created", "lastUpdated"],
+                ),
+            )),
+            placeholders: &[("<Okta id>", "autOV")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::device(
+                &ctx,
+                &times(
+                    json!({"id": "guoD", "status": "ACTIVE", "resourceType": "UDDevice",
+                "profile": {"displayName": "Ann's Mac", "platform": "MACOS", "manufacturer": "APPLE", "model": "Mac14,2", "osVersion": "14.4",
+                            "registered": true, "secureHardwarePresent": true, "diskEncryptionType": "ALL_INTERNAL_VOLUMES"},
+                "_embedded": {"users": [{"created": "2024-01-02T03:04:05.000Z", "managementStatus": "MANAGED", "screenLockType": "BIOMETRIC",
+                                         "user": {"id": "00uANN"}}]}}),
+                    &["created", "lastUpdated"],
+                ),
+            )),
+            placeholders: &[("<Okta id>", "guoD")],
+            profile: &[],
+        },
+        Sample {
+            records: {
+                let grant = |kind: &'static model::NodeKind, id: &str, t: &str| model::RoleGrant {
+                    holder_kind: kind,
+                    holder_id: id.into(),
+                    assignment_id: "ra1".into(),
+                    role_type: t.into(),
+                    role_key: format!("okta_role:{HOST}:{t}"),
+                    resource_set: None,
+                };
+                let mut a = model::Administers::default();
+                for (holder, id) in [(&kinds::USER, "00uANN"), (&kinds::USER_GROUP, "00gOKTA"), (&kinds::APP_USER_GROUP, "00gAPP")] {
+                    a.add(&grant(holder, id, "USER_ADMIN"), &kinds::USER_GROUP, "00gOKTA");
+                    a.add(&grant(holder, id, "HELP_DESK_ADMIN"), &kinds::APP_USER_GROUP, "00gAPP");
+                    a.add(&grant(holder, id, "APP_ADMIN"), &kinds::APPLICATION, "0oaAWS");
+                }
+                a.records(&ctx)
+            },
+            placeholders: &[],
+            profile: &[],
+        },
+        Sample {
             records: Records {
                 nodes: vec![],
                 edges: vec![

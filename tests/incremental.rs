@@ -57,10 +57,28 @@ async fn a_resync_without_changes_is_incremental_costs_a_few_calls_and_changes_n
     assert_eq!(changes(&second.counts), Vec::<String>::new());
     let calls = second.api.total().requests;
     // The preflight, org settings and support (2), the change feed (1), users and groups filters (2),
-    // applications (1) and rules (1): nothing per object; and the policies step, read in full: one list per
-    // policy type (5) and one rules list per policy.
+    // applications (1), rules (1), authenticators (1) and devices (1): nothing per object; role_targets, read in
+    // full (the assignees list, each admin role holder's roles and each scoped assignment's targets); and the
+    // policies step, read in full: one list per policy type (5) and one rules list per policy.
     let policies = server.org().read().await.policies.len() as u64;
-    assert!(calls <= 10 + 5 + policies, "an incremental sync with nothing changed made {calls} calls (full: {full_calls})");
+    let role_targets_calls = {
+        let org_lock = server.org();
+        let org = org_lock.read().await;
+        let holders: std::collections::BTreeSet<&str> = org.roles.iter().map(|r| r.assignee.as_str()).collect();
+        let targeted = org
+            .roles
+            .iter()
+            .filter(|r| ["USER_ADMIN", "HELP_DESK_ADMIN", "GROUP_MEMBERSHIP_ADMIN", "APP_ADMIN"].contains(&r.role_type.as_str()))
+            .count();
+        let sets: std::collections::BTreeSet<&String> = org.roles.iter().filter_map(|r| r.resource_set.as_ref()).collect();
+        let catalog: std::collections::BTreeSet<&String> =
+            org.role_targets.values().flat_map(|t| t.apps.iter()).filter(|a| a.id.is_none()).map(|a| &a.name).collect();
+        (1 + holders.len() + targeted + sets.len() + catalog.len()) as u64
+    };
+    assert!(
+        calls <= 12 + role_targets_calls + 5 + policies,
+        "an incremental sync with nothing changed made {calls} calls (full: {full_calls})"
+    );
     full_sync_changes_nothing(&g, &job, "no change").await;
     cleanup(&g, &acct).await;
 }

@@ -649,7 +649,10 @@ async fn token_endpoint(State(s): State<OAuthServer>, Form(form): Form<HashMap<S
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(form["grant_type"], "client_credentials");
     assert_eq!(form["client_assertion_type"], "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-    assert_eq!(form["scope"], "okta.users.read okta.groups.read okta.apps.read okta.roles.read okta.logs.read okta.orgs.read okta.policies.read");
+    assert_eq!(
+        form["scope"],
+        "okta.users.read okta.groups.read okta.apps.read okta.roles.read okta.logs.read okta.orgs.read okta.policies.read"
+    );
     let aud = format!("{}/oauth2/v1/token", s.base.lock().unwrap());
     let key = match s.alg {
         jsonwebtoken::Algorithm::RS256 => jsonwebtoken::DecodingKey::from_rsa_pem(s.public_pem.as_bytes()).unwrap(),

@@ -237,6 +237,21 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     }
     let has = |ids: &BTreeSet<String>| set(ids.iter().map(|i| format!("{account}|{i}")));
     let pol = policies(dump, host, &user_ids, &group_kind, &group_ids, &app_ids);
+    let administers = administers(dump, &user_ids, &group_ids, &app_ids, &group_kind);
+    let ie = dump["identity_engine"].as_bool().unwrap_or(true);
+    let authenticators: BTreeSet<String> =
+        if ie { set(arr(&dump["authenticators"]).iter().map(|a| s(a, "id").to_string())) } else { BTreeSet::new() };
+    let devices: Vec<&Value> = if ie { arr(&dump["devices"]).iter().collect() } else { Vec::new() };
+    let device_ids = set(devices.iter().map(|d| s(&d["device"], "id").to_string()));
+    let user_device = set(devices.iter().flat_map(|d| {
+        let id = s(&d["device"], "id").to_string();
+        arr(&d["users"])
+            .iter()
+            .map(|u| s(u, "userId").to_string())
+            .filter(|u| user_ids.contains(u))
+            .map(move |u| format!("{u}|{id}"))
+            .collect::<Vec<_>>()
+    }));
     let okta_groups = set(groups.iter().filter(|g| !is_app_group(g)).map(|g| s(g, "id").to_string()));
     let app_groups = set(groups.iter().filter(|g| is_app_group(g)).map(|g| s(g, "id").to_string()));
     let props = vec![
@@ -246,6 +261,15 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
         ("okta_application", arr(&dump["apps"]).iter().map(|a| (s(a, "id").to_string(), app_props(a))).collect()),
         ("mfa_device", factor_props(dump, &user_ids, &deprovisioned)),
         ("okta_rule", arr(&dump["group_rules"]).iter().map(|r| (s(r, "id").to_string(), rule_props(r))).collect()),
+        (
+            "okta_authenticator",
+            if ie {
+                arr(&dump["authenticators"]).iter().map(|a| (s(a, "id").to_string(), authenticator_props(a))).collect()
+            } else {
+                BTreeMap::new()
+            },
+        ),
+        ("okta_device", devices.iter().map(|d| (s(&d["device"], "id").to_string(), device_props(&d["device"]))).collect()),
     ]
     .into_iter()
     .chain(pol.props.clone())
@@ -263,6 +287,8 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
             ("okta_service", set([format!("okta_service:{host}:sso"), format!("okta_service:{host}:mfa")])),
             ("okta_policy", pol.policies.clone()),
             ("okta_policy_rule", pol.rules.clone()),
+            ("okta_authenticator", authenticators.clone()),
+            ("okta_device", device_ids.clone()),
         ],
         edges: vec![
             ("okta_account_has_user", has(&user_ids)),
@@ -283,9 +309,13 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
             ("okta_user_is_employee", user_employee),
             ("__employees", employees),
             ("okta_account_has_policy", has(&pol.policies)),
+            ("okta_account_has_authenticator", has(&authenticators)),
+            ("okta_account_has_device", has(&device_ids)),
+            ("okta_user_has_device", user_device),
         ]
         .into_iter()
         .chain(pol.edges)
+        .chain(administers)
         .collect(),
     }
 }
@@ -396,6 +426,98 @@ fn policies(
     }
     let props = vec![("okta_policy", policy_props), ("okta_policy_rule", rule_props)];
     Policies { policies, props, rules, edges: edges.into_iter().collect() }
+}
+
+fn authenticator_props(a: &Value) -> Props {
+    let mut p = Props::new();
+    for f in ["id", "key", "name", "status"] {
+        put(&mut p, f, &a[f]);
+    }
+    put(&mut p, "authenticatorType", &a["type"]);
+    p
+}
+
+fn device_props(d: &Value) -> Props {
+    let mut p = Props::new();
+    put(&mut p, "id", &d["id"]);
+    status_props(&mut p, d);
+    for f in ["platform", "manufacturer", "model", "osVersion", "registered", "secureHardwarePresent", "displayName"] {
+        put(&mut p, f, &d["profile"][f]);
+    }
+    p
+}
+
+/// ADMINISTERS pairs by relationship type: each role assignment's targets (groups; apps by instance id or every
+/// instance of a catalog name) or its custom role's resource set (group and app ORNs), for the assignee itself.
+fn administers(
+    dump: &Value,
+    user_ids: &BTreeSet<String>,
+    group_ids: &BTreeSet<String>,
+    app_ids: &BTreeSet<String>,
+    group_kind: &dyn Fn(&str) -> &'static str,
+) -> Vec<(&'static str, BTreeSet<String>)> {
+    const TYPES: [&str; 9] = [
+        "okta_user_administers_user_group",
+        "okta_user_administers_app_user_group",
+        "okta_user_administers_application",
+        "okta_user_group_administers_user_group",
+        "okta_user_group_administers_app_user_group",
+        "okta_user_group_administers_application",
+        "okta_app_user_group_administers_user_group",
+        "okta_app_user_group_administers_app_user_group",
+        "okta_app_user_group_administers_application",
+    ];
+    let mut out: BTreeMap<&'static str, BTreeSet<String>> = TYPES.iter().map(|t| (*t, BTreeSet::new())).collect();
+    let apps = arr(&dump["apps"]);
+    let named = |name: &str| apps.iter().filter(|a| s(a, "name") == name).map(|a| s(a, "id").to_string()).collect::<Vec<_>>();
+    let group_target = |gid: &str| if group_kind(gid) == "app" { "app_user_group" } else { "user_group" };
+    for r in arr(&dump["roles"]) {
+        let assignee = s(r, "assignee");
+        let from = match s(r, "assignmentType") {
+            "USER" if user_ids.contains(assignee) => "okta_user",
+            "GROUP" if group_ids.contains(assignee) => {
+                if group_kind(assignee) == "app" {
+                    "okta_app_user_group"
+                } else {
+                    "okta_user_group"
+                }
+            }
+            _ => continue,
+        };
+        let mut targets: Vec<(&str, String)> = Vec::new();
+        let t = &dump["role_targets"][s(r, "id")];
+        let rtype = s(r, "type");
+        if ["USER_ADMIN", "HELP_DESK_ADMIN", "GROUP_MEMBERSHIP_ADMIN"].contains(&rtype) {
+            for g in arr(&t["groups"]).iter().filter_map(Value::as_str).filter(|g| group_ids.contains(*g)) {
+                targets.push((group_target(g), g.to_string()));
+            }
+        }
+        if rtype == "APP_ADMIN" {
+            for a in arr(&t["apps"]) {
+                match a["id"].as_str() {
+                    Some(id) if app_ids.contains(id) => targets.push(("application", id.to_string())),
+                    Some(_) => {}
+                    None => targets.extend(named(s(a, "name")).into_iter().map(|id| ("application", id))),
+                }
+            }
+        }
+        if rtype == "CUSTOM" {
+            for res in arr(&dump["resource_sets"][s(r, "resource-set")]) {
+                let parts: Vec<&str> = s(res, "orn").split(':').collect();
+                match parts.get(4..).unwrap_or_default() {
+                    ["groups", id, ..] if group_ids.contains(*id) => targets.push((group_target(id), id.to_string())),
+                    ["apps", id] if app_ids.contains(*id) => targets.push(("application", id.to_string())),
+                    ["apps", name] if !name.starts_with("0oa") => targets.extend(named(name).into_iter().map(|id| ("application", id))),
+                    _ => {}
+                }
+            }
+        }
+        for (to, id) in targets {
+            let rel = TYPES.iter().find(|t| **t == format!("{from}_administers_{to}")).expect("an ADMINISTERS type");
+            out.get_mut(rel).unwrap().insert(format!("{assignee}|{id}"));
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Asserts the account of `server` in the graph is exactly what the org implies: node keys, relationship

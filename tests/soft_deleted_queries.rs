@@ -34,6 +34,9 @@ CREATE (:okta_policy:Policy {_key: $p + 'apol', _type: 'okta_policy', _accountKe
         type: 'ACCESS_POLICY', status: 'ACTIVE'})
 CREATE (:okta_policy_rule:Configuration {_key: $p + 'apr', _type: 'okta_policy_rule', _accountKey: $a, _deleted: false,
         name: $p + 'aprule', status: 'ACTIVE', access: 'ALLOW', factorMode: '1FA', allowsPasswordOnly: true})
+CREATE (:okta_user:User {_key: $p + 'x', _type: 'okta_user', _accountKey: $a, _deleted: false,
+        login: $p + 'x@example.com', status: 'DEPROVISIONED'})
+CREATE (:okta_device:Device {_key: $p + 'dev', _type: 'okta_device', _accountKey: $a, _deleted: false, displayName: $p + 'device', status: 'ACTIVE'})
 ";
 
 /// One relationship of a fixture: `(from)-[class]->(to)` by key suffix. The first one of a case is the one
@@ -314,6 +317,48 @@ const CASES: &[Case] = &[
         column: "target",
         value: "$papp",
         present_while_live: true,
+    },
+    Case {
+        name: "admins-of-super-admins",
+        edges: &[Edge("u", "ADMINISTERS", "g"), Edge("g", "HAS", "s"), Edge("s", "ASSIGNED", "role")],
+        column: "admin",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "admins-of-super-admins",
+        edges: &[Edge("g", "HAS", "s"), Edge("u", "ADMINISTERS", "g"), Edge("s", "ASSIGNED", "role")],
+        column: "admin",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "devices-of-deprovisioned-users",
+        edges: &[Edge("x", "HAS", "dev")],
+        column: "login",
+        value: "$px@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "new-admin-scope-on-super-admin-group",
+        edges: &[Edge("u", "ADMINISTERS", "g"), Edge("g", "HAS", "s"), Edge("s", "ASSIGNED", "role")],
+        column: "holder",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "new-admin-scope-on-super-admin-group",
+        edges: &[Edge("s", "ASSIGNED", "role"), Edge("u", "ADMINISTERS", "g"), Edge("g", "HAS", "s")],
+        column: "holder",
+        value: "$pu@example.com",
+        present_while_live: true,
+    },
+    Case {
+        name: "mfa-factor-reset",
+        edges: &[Edge("u", "ASSIGNED", "f")],
+        column: "login",
+        value: "$pu@example.com",
+        present_while_live: false,
     },
 ];
 

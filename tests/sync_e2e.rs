@@ -40,7 +40,8 @@ async fn sync_builds_exactly_the_graph_the_org_implies() {
     let dump: Value = serde_json::from_str(&org_lock.read().await.dump_json()).unwrap();
     let exp = expected(&dump, &acct, acct.trim_start_matches("okta_account:"));
     for (what, set) in exp.nodes.iter().chain(exp.edges.iter()) {
-        let may_be_empty = what.contains("app_user_group") || what.contains("app_group");
+        // Group-held admin scopes depend on which roles the org's few admin groups drew.
+        let may_be_empty = what.contains("app_user_group") || what.contains("app_group") || what.starts_with("okta_user_group_administers");
         assert!(may_be_empty || !set.is_empty(), "the simulated org should have some {what}, or the test proves little");
     }
 
@@ -309,8 +310,8 @@ async fn a_read_only_token_keeps_roles_and_support_status_and_warns() {
     assert_eq!(support_before, support_after, "support status kept");
     let run = util::count(&g, "MATCH (:okta_account {_key:$a})-[:HAS_SYNC_RUN]->(r:SyncRun) WHERE 'roles' IN r.incompleteSteps AND size(r.warnings) > 0 RETURN count(r) AS n", &[("a", &acct)]).await;
     assert_eq!(run, 1, "the run record names the skipped step");
-    // Everything else synced.
-    assert_eq!(summary.steps.iter().filter(|s| !s.complete).map(|s| s.name).collect::<Vec<_>>(), vec!["roles"]);
+    // Everything else synced (role_targets reads the targets of the roles it could not read).
+    assert_eq!(summary.steps.iter().filter(|s| !s.complete).map(|s| s.name).collect::<Vec<_>>(), vec!["roles", "role_targets"]);
     cleanup(&g, &acct).await;
 }
 

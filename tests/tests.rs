@@ -19,6 +19,7 @@ mod reliability_neo4j;
 mod reliability_okta;
 mod reliability_secrets;
 mod reliability_signals;
+mod role_scopes;
 mod soft_deleted_queries;
 mod sync_e2e;
 mod sync_lock;

@@ -13,14 +13,17 @@
 
 mod account;
 mod apps;
+mod authenticators;
 pub(crate) mod delta;
 mod delta_apps;
+mod devices;
 mod factors;
 pub(crate) mod feed;
 mod groups;
 mod paging;
 mod policies;
 mod query;
+mod role_targets;
 mod roles;
 mod rules;
 mod scheduler;

@@ -2,9 +2,10 @@
 
 use super::scheduler::{StepFailure, StepResult};
 use super::Collector;
-use crate::model::{self, kinds, NodeKind, Records};
+use crate::model::{self, kinds, NodeKind, Records, RoleGrant};
 use futures::TryStreamExt;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// `GET /api/v1/iam/assignees/users` page size: Okta's documented default, 100 (IAM Role Assignments API).
 const ASSIGNEES_PAGE: usize = 100;
@@ -13,7 +14,7 @@ const ASSIGNEES_PAGE: usize = 100;
 pub(super) struct RoleHolder {
     pub(super) kind: &'static NodeKind,
     pub(super) id: String,
-    roles_path: String,
+    pub(super) roles_path: String,
 }
 
 impl RoleHolder {
@@ -30,6 +31,14 @@ impl Collector {
     /// Only users with role assignments (the IAM assignees list names them, paged in the body) and groups
     /// whose stats say they hold admin privileges are asked for their roles, users first, one at a time.
     pub(super) async fn roles(&self, items: &mut u64) -> StepResult {
+        let holders = self.role_holders().await?;
+        self.read_roles(holders, items).await
+    }
+
+    /// Everyone who may hold admin roles: the users the IAM assignees list names, then the groups whose stats
+    /// say they hold admin privileges (in an incremental run, the graph's `hasAdminPrivilege` for a group not
+    /// listed again).
+    pub(super) async fn role_holders(&self) -> Result<Vec<RoleHolder>, StepFailure> {
         let assignees: Vec<Option<String>> = self
             .client
             .list_body_paged::<Value>(&format!("/api/v1/iam/assignees/users?limit={ASSIGNEES_PAGE}"))
@@ -42,18 +51,34 @@ impl Collector {
             .map(RoleHolder::user)
             .chain(self.shared.groups().into_iter().filter(|g| g.has_admin).map(|g| RoleHolder::group(g.kind, g.id)))
             .collect();
-        self.read_roles(holders, items).await
+        Ok(holders)
     }
 
-    /// The role assignments of each holder, one call each, one at a time.
+    /// The role assignments of each holder, one call each, one at a time; a custom role's permissions are read
+    /// once per custom role. The assignments are kept for the role_targets step.
     pub(super) async fn read_roles(&self, holders: Vec<RoleHolder>, items: &mut u64) -> StepResult {
         let mut recs = Records::default();
+        let mut grants = Vec::new();
+        let mut permissions: HashMap<String, Option<Vec<String>>> = HashMap::new();
         for h in holders {
             self.check_cancel()?;
             match self.client.get_json::<Vec<Value>>(&h.roles_path).await {
                 Ok(roles) => {
                     for r in &roles {
-                        recs.extend(model::role_assignment(&self.ctx, h.kind, &h.id, r).unwrap_or_default());
+                        let mut rec = model::role_assignment(&self.ctx, h.kind, &h.id, r).unwrap_or_default();
+                        if let Some(custom) =
+                            r.get("role").and_then(Value::as_str).filter(|_| r.get("type").and_then(Value::as_str) == Some("CUSTOM"))
+                        {
+                            if !permissions.contains_key(custom) {
+                                let p = self.custom_role_permissions(custom).await?;
+                                permissions.insert(custom.to_string(), p);
+                            }
+                            if let Some(Some(p)) = permissions.get(custom) {
+                                rec = model::with_permissions(rec, p);
+                            }
+                        }
+                        recs.extend(rec);
+                        grants.extend(RoleGrant::from_assignment(&self.ctx, h.kind, &h.id, r));
                     }
                     *items += roles.len() as u64;
                 }
@@ -63,7 +88,19 @@ impl Collector {
             }
         }
         self.progress("roles", *items);
+        self.shared.add_role_grants(grants);
         self.send(recs).await
+    }
+
+    /// The permissions of a custom role (`GET /api/v1/iam/roles/{id}/permissions`, paged in the body); none
+    /// when the role was deleted since its assignment was listed.
+    async fn custom_role_permissions(&self, role_id: &str) -> Result<Option<Vec<String>>, StepFailure> {
+        let path = format!("/api/v1/iam/roles/{role_id}/permissions");
+        match self.client.list_body_paged::<Value>(&path).try_collect::<Vec<Value>>().await {
+            Ok(items) => Ok(Some(model::permission_labels(&items))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(StepFailure::Okta(e)),
+        }
     }
 }
 

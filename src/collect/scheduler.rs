@@ -27,6 +27,9 @@ pub struct Collector {
     /// Set for an incremental run (docs/graph.md#incremental-sync).
     pub(super) delta: Option<Delta>,
     pub(super) reconcile: Mutex<Reconcile>,
+    /// Steps skipped for lack of permission (or an endpoint the org lacks): a privileged step that needs only
+    /// these is skipped the same way, with a warning.
+    skipped: Mutex<std::collections::BTreeSet<StepId>>,
 }
 
 pub(super) type StepResult = Result<(), StepFailure>;
@@ -39,6 +42,19 @@ pub(super) enum StepFailure {
     Dependency(Vec<&'static str>),
     /// The step cannot be completed this way (an incremental run meeting what only a full sync can tell).
     Incomplete(String),
+    /// The org lacks the endpoint (a Classic org answers 404 for an Identity Engine list): a warning, like a 403.
+    Unavailable(String),
+}
+
+/// A 404 on a list call before any item came is "not available on this org" (Okta Classic lacks the Identity
+/// Engine lists), a warning; the step is then incomplete and nothing it produces is swept.
+pub(super) fn unavailable_on_404(r: StepResult, items: u64, step: &str) -> StepResult {
+    match r {
+        Err(StepFailure::Okta(e)) if e.is_not_found() && items == 0 => Err(StepFailure::Unavailable(format!(
+            "{step}: skipped, not available on this org (no Identity Engine?) ({e}); existing data left as it was"
+        ))),
+        r => r,
+    }
 }
 
 impl Collector {
@@ -51,7 +67,19 @@ impl Collector {
         opts: CollectOptions,
     ) -> Collector {
         let done = STEPS.iter().map(|s| (s.id, watch::channel(None).0)).collect();
-        Collector { client, ctx, tx, cancel, reporter, opts, shared: Shared::default(), done, delta: None, reconcile: Mutex::default() }
+        Collector {
+            client,
+            ctx,
+            tx,
+            cancel,
+            reporter,
+            opts,
+            shared: Shared::default(),
+            done,
+            delta: None,
+            reconcile: Mutex::default(),
+            skipped: Mutex::default(),
+        }
     }
 
     /// Makes this an incremental run working from `delta` (docs/graph.md#incremental-sync).
@@ -118,8 +146,28 @@ impl Collector {
             }
             Err(StepFailure::Interrupted) => outcome.error = Some("interrupted".into()),
             Err(StepFailure::WriterGone) => outcome.error = Some("the graph writer stopped".into()),
+            Err(StepFailure::Dependency(deps))
+                if s.privileged && {
+                    let skipped = self.skipped.lock().expect("skipped");
+                    deps.iter().all(|d| crate::collect::step_by_name(d).is_some_and(|d| skipped.contains(&d.id)))
+                } =>
+            {
+                outcome.forbidden = true;
+                outcome.warnings.push(format!(
+                    "{}: skipped because {} could not be read; existing data left as it was",
+                    s.name,
+                    deps.join(", ")
+                ));
+            }
             Err(StepFailure::Dependency(deps)) => outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", "))),
             Err(StepFailure::Incomplete(why)) => outcome.error = Some(why),
+            Err(StepFailure::Unavailable(why)) => {
+                outcome.forbidden = true;
+                outcome.warnings.push(why);
+            }
+        }
+        if outcome.forbidden {
+            self.skipped.lock().expect("skipped").insert(s.id);
         }
         // `send_replace`, not `send`: `send` stores nothing when no receiver exists at that moment, and a
         // step subscribes to its dependencies one after the other, so it may subscribe to this one only after
@@ -148,6 +196,9 @@ impl Collector {
             StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log(window_start, items).await,
             StepId::Policies => self.policies(items, warnings).await,
+            StepId::RoleTargets => self.role_targets(items).await,
+            StepId::Authenticators => self.authenticators(items).await,
+            StepId::Devices => self.devices(items).await,
         }
     }
 
@@ -166,6 +217,9 @@ impl Collector {
             StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log_delta(items).await,
             StepId::Policies => self.policies(items, warnings).await,
+            StepId::RoleTargets => self.role_targets(items).await,
+            StepId::Authenticators => self.authenticators(items).await,
+            StepId::Devices => self.devices(items).await,
         }
     }
 

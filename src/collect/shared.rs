@@ -2,7 +2,7 @@
 //! once by the step that reads it, and read only by steps that depend on that step, so the lock is never
 //! held across a call to Okta.
 
-use crate::model::{kinds, AppInfo, GroupInfo, NodeKind, UserInfo};
+use crate::model::{kinds, AppInfo, GroupInfo, NodeKind, RoleGrant, UserInfo};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -20,6 +20,8 @@ struct State {
     group_kinds: HashMap<String, &'static NodeKind>,
     /// (app id, app sign-in policy id) from each app's `_links.accessPolicy` (Identity Engine orgs).
     app_access_policies: Vec<(String, String)>,
+    /// The role assignments the roles step read (their targets are read by role_targets).
+    role_grants: Vec<RoleGrant>,
 }
 
 impl Shared {
@@ -96,6 +98,14 @@ impl Shared {
 
     pub(super) fn app_access_policies(&self) -> Vec<(String, String)> {
         self.state().app_access_policies.clone()
+    }
+
+    pub(super) fn add_role_grants(&self, grants: Vec<RoleGrant>) {
+        self.state().role_grants.extend(grants);
+    }
+
+    pub(super) fn role_grants(&self) -> Vec<RoleGrant> {
+        self.state().role_grants.clone()
     }
 }
 

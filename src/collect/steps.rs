@@ -17,6 +17,9 @@ pub enum StepId {
     Rules,
     SystemLog,
     Policies,
+    RoleTargets,
+    Authenticators,
+    Devices,
 }
 
 #[derive(Debug)]
@@ -177,6 +180,43 @@ pub static STEPS: &[StepDef] = &[
         ],
         // Read-only admins can view sign-on policies (Okta help: "Read-only administrators").
         privileged: false,
+        incremental: IncrementalRead::InFull,
+    },
+    StepDef {
+        id: RoleTargets,
+        name: "role_targets",
+        depends_on: &[Roles, Groups, Applications],
+        nodes: &[],
+        edges: &[
+            &kinds::USER_ADMINISTERS_USER_GROUP,
+            &kinds::USER_ADMINISTERS_APP_USER_GROUP,
+            &kinds::USER_ADMINISTERS_APPLICATION,
+            &kinds::USER_GROUP_ADMINISTERS_USER_GROUP,
+            &kinds::USER_GROUP_ADMINISTERS_APP_USER_GROUP,
+            &kinds::USER_GROUP_ADMINISTERS_APPLICATION,
+            &kinds::APP_USER_GROUP_ADMINISTERS_USER_GROUP,
+            &kinds::APP_USER_GROUP_ADMINISTERS_APP_USER_GROUP,
+            &kinds::APP_USER_GROUP_ADMINISTERS_APPLICATION,
+        ],
+        privileged: true,
+        incremental: IncrementalRead::InFull,
+    },
+    StepDef {
+        id: Authenticators,
+        name: "authenticators",
+        depends_on: &[],
+        nodes: &[&kinds::AUTHENTICATOR],
+        edges: &[&kinds::ACCOUNT_HAS_AUTHENTICATOR],
+        privileged: true,
+        incremental: IncrementalRead::InFull,
+    },
+    StepDef {
+        id: Devices,
+        name: "devices",
+        depends_on: &[Users],
+        nodes: &[&kinds::DEVICE],
+        edges: &[&kinds::ACCOUNT_HAS_DEVICE, &kinds::USER_HAS_DEVICE],
+        privileged: true,
         incremental: IncrementalRead::InFull,
     },
 ];

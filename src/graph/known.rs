@@ -41,7 +41,9 @@ pub(crate) async fn load(graph: &Graph, account_key: &str) -> Result<Known, Grap
                     group_kind(None)
                 };
                 let everyone = GroupInfo::is_everyone(text(r, "groupType").as_deref(), text(r, "name").as_deref());
-                Some(GroupInfo { id: text(r, "id")?, kind, users_count: None, has_admin: true, everyone })
+                // Unknown stats count as holding admin roles, so the group's roles are read rather than missed.
+                let has_admin = r.get::<Option<bool>>("hasAdmin").ok().flatten().unwrap_or(true);
+                Some(GroupInfo { id: text(r, "id")?, kind, users_count: None, has_admin, everyone })
             })
             .collect(),
         app_users: apps.iter().filter_map(|r| Some((text(r, "id")?, r.get::<i64>("users").unwrap_or(0).max(0) as u64))).collect(),

@@ -39,6 +39,13 @@ fixtures!(
     "policy_rules_access",
     "policies_password",
     "policies_mfa_enroll",
+    "role_assignments",
+    "role_group_targets",
+    "role_app_targets",
+    "resource_set_resources",
+    "role_permissions",
+    "authenticators",
+    "devices",
 );
 
 /// The item of a list fixture (a list endpoint's response) whose `field` is `value`.

@@ -49,6 +49,8 @@ node_kinds! {
     AWS_IAM_ROLE = "aws_iam_role" ["AccessRole"] scoped=false sweep=false;
     POLICY = "okta_policy" ["Policy"] scoped=true sweep=true;
     POLICY_RULE = "okta_policy_rule" ["Configuration"] scoped=true sweep=true;
+    AUTHENTICATOR = "okta_authenticator" ["Control"] scoped=true sweep=true;
+    DEVICE = "okta_device" ["Device"] scoped=true sweep=true;
 }
 
 macro_rules! rel_kinds {
@@ -100,6 +102,18 @@ rel_kinds! {
     POLICY_RULE_EXCLUDES_USER = "okta_policy_rule_excludes_user": POLICY_RULE "EXCLUDES" USER;
     POLICY_ASSIGNED_APPLICATION = "okta_policy_assigned_application": POLICY "ASSIGNED" APPLICATION;
     SERVICE_ENFORCES_POLICY_RULE = "okta_service_enforces_policy_rule": SERVICE "ENFORCES" POLICY_RULE;
+    USER_ADMINISTERS_USER_GROUP = "okta_user_administers_user_group": USER "ADMINISTERS" USER_GROUP;
+    USER_ADMINISTERS_APP_USER_GROUP = "okta_user_administers_app_user_group": USER "ADMINISTERS" APP_USER_GROUP;
+    USER_ADMINISTERS_APPLICATION = "okta_user_administers_application": USER "ADMINISTERS" APPLICATION;
+    USER_GROUP_ADMINISTERS_USER_GROUP = "okta_user_group_administers_user_group": USER_GROUP "ADMINISTERS" USER_GROUP;
+    USER_GROUP_ADMINISTERS_APP_USER_GROUP = "okta_user_group_administers_app_user_group": USER_GROUP "ADMINISTERS" APP_USER_GROUP;
+    USER_GROUP_ADMINISTERS_APPLICATION = "okta_user_group_administers_application": USER_GROUP "ADMINISTERS" APPLICATION;
+    APP_USER_GROUP_ADMINISTERS_USER_GROUP = "okta_app_user_group_administers_user_group": APP_USER_GROUP "ADMINISTERS" USER_GROUP;
+    APP_USER_GROUP_ADMINISTERS_APP_USER_GROUP = "okta_app_user_group_administers_app_user_group": APP_USER_GROUP "ADMINISTERS" APP_USER_GROUP;
+    APP_USER_GROUP_ADMINISTERS_APPLICATION = "okta_app_user_group_administers_application": APP_USER_GROUP "ADMINISTERS" APPLICATION;
+    ACCOUNT_HAS_AUTHENTICATOR = "okta_account_has_authenticator": ACCOUNT "HAS" AUTHENTICATOR;
+    ACCOUNT_HAS_DEVICE = "okta_account_has_device": ACCOUNT "HAS" DEVICE;
+    USER_HAS_DEVICE = "okta_user_has_device": USER "HAS" DEVICE;
 }
 
 /// Looks a node type up by its `_type`.

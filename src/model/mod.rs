@@ -8,6 +8,7 @@ mod info;
 pub mod kinds;
 mod map;
 mod policies;
+mod scopes;
 mod value;
 
 pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation};
@@ -18,6 +19,8 @@ pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DE
 pub use kinds::{NodeKind, RelKind};
 pub use map::*;
 pub use policies::{app_access_policy, policy, policy_assigned_application, policy_rule, rule_requires_mfa};
+pub(crate) use scopes::{app_target, group_target, permission_labels, resource_scope, with_permissions, Scope};
+pub use scopes::{authenticator, device, Administers, RoleGrant};
 pub use value::{json_to_prop, parse_okta_time, Prop, Props};
 
 /// One node to upsert: its kind, `_key` and full property map (bookkeeping properties added by the writer).

@@ -110,10 +110,11 @@ impl<T: DeserializeOwned + Send + 'static> Page for BodyPage<T> {
     }
 }
 
-/// The envelope of body-paged lists such as `/api/v1/iam/assignees/users`.
+/// The envelope of body-paged lists such as `/api/v1/iam/assignees/users`; the IAM lists of a resource set's
+/// resources and of a custom role's permissions name their items `resources` and `permissions`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct BodyPage<T> {
-    #[serde(default = "Vec::new")]
+    #[serde(default = "Vec::new", alias = "resources", alias = "permissions")]
     pub value: Vec<T>,
     #[serde(default, rename = "_links")]
     pub links: Option<BodyLinks>,

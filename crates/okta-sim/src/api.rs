@@ -55,7 +55,7 @@ impl Ctx<'_> {
     pub(crate) fn param(&self, k: &str) -> Option<&str> {
         self.params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
     }
-    fn expands(&self) -> HashSet<String> {
+    pub(crate) fn expands(&self) -> HashSet<String> {
         self.params.iter().filter(|(n, _)| n == "expand").flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string())).collect()
     }
     pub(crate) fn limit(&self, default: usize, max: usize) -> Result<usize, ApiErr> {
@@ -81,7 +81,7 @@ impl Ctx<'_> {
             None => format!("<{self_url}>; rel=\"self\""),
         }
     }
-    fn url_with(&self, limit: Option<usize>, after: Option<&str>) -> String {
+    pub(crate) fn url_with(&self, limit: Option<usize>, after: Option<&str>) -> String {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         let mut had_limit = false;
         for (k, v) in self.params {
@@ -154,7 +154,7 @@ pub(crate) fn user_json(u: &User, base: &str) -> Value {
     v
 }
 
-fn group_json(g: &Group, c: &Ctx, stats: Option<Value>, app: Option<Value>) -> Value {
+pub(crate) fn group_json(g: &Group, c: &Ctx, stats: Option<Value>, app: Option<Value>) -> Value {
     let mut v = serde_json::to_value(g).expect("group serializes");
     let mut links = json!({
         "logo": [
@@ -254,6 +254,9 @@ pub(crate) fn route(c: &Ctx) -> R {
     let rest = c.path.strip_prefix("/api/v1/").unwrap_or("");
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let not_found = || Err(ApiErr::not_found(c.path, "Endpoint"));
+    if let Some(r) = super::scopes::route(c, &segs) {
+        return r;
+    }
     match segs.as_slice() {
         ["users"] => list_users(c),
         ["users", id] => {

@@ -868,6 +868,11 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         policies: Vec::new(),
         policy_rules: BTreeMap::new(),
         app_access_policies: BTreeMap::new(),
+        role_targets: BTreeMap::new(),
+        resource_sets: BTreeMap::new(),
+        custom_roles: BTreeMap::new(),
+        authenticators: Vec::new(),
+        devices: Vec::new(),
         churn_deck: Vec::new(),
     };
     for (g, m) in groups.into_iter().zip(members) {
@@ -876,6 +881,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
     }
     org.sort_logs();
     super::policies::generate(&mut org, spec);
+    super::scopes::generate(&mut org, spec);
     org
 }
 

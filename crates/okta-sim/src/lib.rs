@@ -16,11 +16,15 @@
 //! - `logs`: System Log events verbatim (absolute `published` times; 90-day retention applies when served),
 //!   in persistence order (see below). Loading a fixture or serving an org sorts them by `published`.
 //! - `identity_engine`: `true` (the default) for an Okta Identity Engine org, `false` for a Classic Engine
-//!   one (which answers a list of Identity Engine policy types with 400 E0000002, and whose apps have no
-//!   `_links.accessPolicy`).
+//!   one (which answers a list of Identity Engine policy types with 400 E0000002, whose apps have no
+//!   `_links.accessPolicy`, and whose `/api/v1/authenticators` and `/api/v1/devices` answer 404).
 //! - `policies`: policies of every type as `GET /api/v1/policies?type=...` lists them, minus `_links`;
 //!   `policy_rules`: `{policyId: [rule, ...]}` as `/policies/{id}/rules` lists them, minus `_links`;
 //!   `app_access_policies`: `{appId: policyId}`, the app sign-in policy served as the app's `_links.accessPolicy`.
+//! - `role_targets` (`{roleAssignmentId: {"groups": [groupId], "apps": [{"name", "id"?}]}}`),
+//!   `resource_sets` (`{resourceSetId: [{"id", "orn"}]}`), `custom_roles` (`{customRoleId: [permission]}`),
+//!   `authenticators` (the list's items without `_links`), `devices` (`[{"device": {...}, "users": [{"userId",
+//!   "created", "managementStatus", "screenLockType"}]}]`): see `src/scopes.rs`.
 //! - `churn_deck`: simulator bookkeeping written only after churn (the change kinds still to deal).
 //!
 //! Ordering: lists are served in id order; `after` cursors are ids (`{ms}_{uuid}` for logs). System Log
@@ -69,6 +73,7 @@ pub mod model;
 mod mutate;
 mod policies;
 mod rules;
+mod scopes;
 mod server;
 
 use std::time::Duration;

@@ -404,7 +404,7 @@ pub struct Org {
     /// `published` order). Polling queries page in this order.
     #[serde(default)]
     pub logs: Vec<Value>,
-    /// Okta Identity Engine (true) or Classic Engine (false) org.
+    /// Okta Identity Engine (true) or Classic Engine (false) org: a Classic org answers the Identity Engine policy types with 400 E0000002, and `/api/v1/authenticators` and `/api/v1/devices` with 404.
     #[serde(default = "identity_engine_default")]
     pub identity_engine: bool,
     /// Policies of every type, as `GET /api/v1/policies?type=...` lists them, without `_links`.
@@ -416,6 +416,21 @@ pub struct Org {
     /// app id → the id of the app sign-in (ACCESS_POLICY) policy it uses (Identity Engine only).
     #[serde(default)]
     pub app_access_policies: BTreeMap<String, String>,
+    /// Role assignment id → its group and app targets (standard roles limited to some groups or apps).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub role_targets: BTreeMap<String, crate::scopes::RoleTargets>,
+    /// Resource set id → its resources (by ORN).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resource_sets: BTreeMap<String, Vec<crate::scopes::ResourceSetResource>>,
+    /// Custom role id → its permissions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom_roles: BTreeMap<String, Vec<String>>,
+    /// `GET /api/v1/authenticators` items, without `_links`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authenticators: Vec<Value>,
+    /// The device inventory, in id order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<crate::scopes::SimDevice>,
     /// Simulator bookkeeping, not Okta data: the change kinds [`Org::churn`] has still to deal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub churn_deck: Vec<String>,

@@ -352,6 +352,8 @@ fn access_for(path: &str) -> (&'static str, bool) {
     match segs.as_slice() {
         ["users", _, "roles", ..] | ["groups", _, "roles", ..] => ("okta.roles.read", true),
         ["iam", ..] => ("okta.roles.read", true),
+        ["authenticators", ..] => ("okta.authenticators.read", false),
+        ["devices", ..] => ("okta.devices.read", false),
         ["org", "privacy", "oktaSupport", ..] => ("okta.orgs.read", true),
         ["org", ..] => ("okta.orgs.read", false),
         ["users", ..] => ("okta.users.read", false),
