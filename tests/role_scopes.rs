@@ -141,8 +141,15 @@ async fn without_permission_or_identity_engine_the_steps_are_warnings() {
         assert!(o.forbidden && !o.complete && o.error.is_none(), "{s}: {o:?}");
         assert!(summary.warnings.iter().any(|w| w.starts_with(&format!("{s}: skipped, not available"))), "{:?}", summary.warnings);
     }
+    // (The switch also takes away the Identity Engine policy types, which the policies step then sweeps: only
+    // the authenticators' and devices' part of the graph is compared.)
+    let ours = |lines: Vec<String>| -> Vec<String> {
+        let types =
+            ["okta_authenticator ", "okta_device ", "okta_account_has_authenticator ", "okta_account_has_device ", "okta_user_has_device "];
+        lines.into_iter().filter(|l| types.iter().any(|t| l.starts_with(t))).collect()
+    };
     let after = util::snapshot(&g, &acct).await;
-    assert!(before == after, "nothing changed: authenticators and devices kept");
+    assert!(ours(before) == ours(after), "nothing changed: authenticators and devices kept");
     assert!(!node_keys(&g, &acct, "okta_device").await.is_empty());
     cleanup(&g, &acct).await;
 }
