@@ -13,6 +13,7 @@
 
 mod account;
 mod apps;
+mod catalog;
 pub(crate) mod delta;
 mod delta_apps;
 mod factors;

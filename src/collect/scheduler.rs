@@ -10,7 +10,7 @@ use crate::graph::reconcile::Reconcile;
 use crate::model::{Context, Records};
 use crate::okta::{OktaClient, OktaError};
 use chrono::{DateTime, Duration, FixedOffset};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, watch};
 
@@ -27,6 +27,9 @@ pub struct Collector {
     /// Set for an incremental run (docs/graph.md#incremental-sync).
     pub(super) delta: Option<Delta>,
     pub(super) reconcile: Mutex<Reconcile>,
+    /// Steps skipped for lack of permission or because the org lacks the endpoint: a step that needs one of
+    /// them is skipped too, not failed.
+    skipped: Mutex<BTreeSet<StepId>>,
 }
 
 pub(super) type StepResult = Result<(), StepFailure>;
@@ -39,6 +42,9 @@ pub(super) enum StepFailure {
     Dependency(Vec<&'static str>),
     /// The step cannot be completed this way (an incremental run meeting what only a full sync can tell).
     Incomplete(String),
+    /// The org does not have the list the step reads (404 on the list call: a feature it lacks, or a Classic
+    /// org): skipped like a forbidden step.
+    NotAvailable(String),
 }
 
 impl Collector {
@@ -51,7 +57,19 @@ impl Collector {
         opts: CollectOptions,
     ) -> Collector {
         let done = STEPS.iter().map(|s| (s.id, watch::channel(None).0)).collect();
-        Collector { client, ctx, tx, cancel, reporter, opts, shared: Shared::default(), done, delta: None, reconcile: Mutex::default() }
+        Collector {
+            client,
+            ctx,
+            tx,
+            cancel,
+            reporter,
+            opts,
+            shared: Shared::default(),
+            done,
+            delta: None,
+            reconcile: Mutex::default(),
+            skipped: Mutex::default(),
+        }
     }
 
     /// Makes this an incremental run working from `delta` (docs/graph.md#incremental-sync).
@@ -116,14 +134,32 @@ impl Collector {
                 outcome.auth_failed = e.is_auth();
                 outcome.error = Some(e.to_string());
             }
+            Err(StepFailure::NotAvailable(e)) => {
+                outcome.forbidden = true;
+                outcome.warnings.push(format!("{}: skipped, not available on this org ({e}); existing data left as it was", s.name));
+            }
+            Err(StepFailure::Dependency(deps)) if self.all_skipped(s) => {
+                outcome.forbidden = true;
+                outcome.warnings.push(format!("{}: skipped because {} was skipped; existing data left as it was", s.name, deps.join(", ")));
+            }
             Err(StepFailure::Interrupted) => outcome.error = Some("interrupted".into()),
             Err(StepFailure::WriterGone) => outcome.error = Some("the graph writer stopped".into()),
             Err(StepFailure::Dependency(deps)) => outcome.error = Some(format!("incomplete because {} did not complete", deps.join(", "))),
             Err(StepFailure::Incomplete(why)) => outcome.error = Some(why),
         }
+        if outcome.forbidden {
+            self.skipped.lock().expect("skipped").insert(s.id);
+        }
         let _ = self.done[&s.id].send(Some(outcome.complete));
         self.reporter.step_finished(s.name, &outcome);
         outcome
+    }
+
+    /// Whether every enabled dependency of `s` that did not complete was skipped (forbidden or not available).
+    fn all_skipped(&self, s: &StepDef) -> bool {
+        let skipped = self.skipped.lock().expect("skipped");
+        s.depends_on.iter().filter(|d| self.opts.enabled.contains(d)).any(|d| skipped.contains(d))
+            && s.depends_on.iter().all(|d| !self.opts.enabled.contains(d) || skipped.contains(d) || self.done[d].borrow().unwrap_or(false))
     }
 
     /// The step's own work; each lives in its own file.
@@ -143,6 +179,14 @@ impl Collector {
             StepId::Roles => self.roles(items).await,
             StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log(window_start, items).await,
+            StepId::IdentityProviders => self.identity_providers(items).await,
+            StepId::TrustedOrigins => self.trusted_origins(items).await,
+            StepId::NetworkZones => self.network_zones(items).await,
+            StepId::ApiTokens => self.api_tokens(items).await,
+            StepId::UserTypes => self.user_types(items).await,
+            StepId::UserTypeAssignments => self.user_type_assignments(items).await,
+            StepId::LogStreams => self.log_streams(items).await,
+            StepId::EventHooks => self.event_hooks(items).await,
         }
     }
 
@@ -160,6 +204,14 @@ impl Collector {
             StepId::Roles => self.roles_delta(items).await,
             StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log_delta(items).await,
+            StepId::IdentityProviders => self.identity_providers(items).await,
+            StepId::TrustedOrigins => self.trusted_origins(items).await,
+            StepId::NetworkZones => self.network_zones(items).await,
+            StepId::ApiTokens => self.api_tokens(items).await,
+            StepId::UserTypes => self.user_types(items).await,
+            StepId::UserTypeAssignments => self.user_type_assignments(items).await,
+            StepId::LogStreams => self.log_streams(items).await,
+            StepId::EventHooks => self.event_hooks(items).await,
         }
     }
 

@@ -33,6 +33,13 @@ fixtures!(
     "log_event_app_create",
     "org",
     "org_okta_support",
+    "idps",
+    "trusted_origins",
+    "zones",
+    "api_tokens",
+    "user_types",
+    "log_streams",
+    "event_hooks",
 );
 
 /// The item of a list fixture (a list endpoint's response) whose `field` is `value`.

@@ -27,26 +27,26 @@ pub(super) fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     }
 }
 
-fn put(props: &mut Props, key: &str, value: Option<Prop>) {
+pub(super) fn put(props: &mut Props, key: &str, value: Option<Prop>) {
     if let Some(v) = value {
         props.insert(key.to_string(), v);
     }
 }
 
-fn put_str(props: &mut Props, key: &str, value: Option<&str>) {
+pub(super) fn put_str(props: &mut Props, key: &str, value: Option<&str>) {
     put(props, key, value.map(Prop::from));
 }
 
-fn put_json(props: &mut Props, key: &str, v: &Value, path: &[&str]) {
+pub(super) fn put_json(props: &mut Props, key: &str, v: &Value, path: &[&str]) {
     put(props, key, get(v, path).and_then(json_to_prop));
 }
 
-fn put_time(props: &mut Props, key: &str, v: &Value, path: &[&str]) {
+pub(super) fn put_time(props: &mut Props, key: &str, v: &Value, path: &[&str]) {
     put(props, key, s(v, path).and_then(parse_okta_time).map(Prop::DateTime));
 }
 
 /// Starts a node with the properties every node carries (docs/graph.md#common-properties).
-fn node(ctx: &Context, kind: &'static NodeKind, key: String) -> NodeRecord {
+pub(super) fn node(ctx: &Context, kind: &'static NodeKind, key: String) -> NodeRecord {
     let mut props = Props::new();
     base_props(ctx, kind, &mut props);
     NodeRecord { kind, key, props }
@@ -78,7 +78,7 @@ fn node_with_profile(ctx: &Context, kind: &'static NodeKind, key: String, profil
     NodeRecord { kind, key, props }
 }
 
-fn finish_names(n: &mut NodeRecord, name: Option<String>, display: Option<String>) {
+pub(super) fn finish_names(n: &mut NodeRecord, name: Option<String>, display: Option<String>) {
     let name = name.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| n.key.clone());
     let display = display.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| name.clone());
     n.props.insert("name".into(), name.into());
