@@ -253,6 +253,9 @@ pub(crate) fn route(c: &Ctx) -> R {
     let rest = c.path.strip_prefix("/api/v1/").unwrap_or("");
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let not_found = || Err(ApiErr::not_found(c.path, "Endpoint"));
+    if let Some(r) = super::catalog::route(c, &segs) {
+        return r;
+    }
     match segs.as_slice() {
         ["users"] => list_users(c),
         ["users", id] => {

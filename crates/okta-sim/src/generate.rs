@@ -865,12 +865,14 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         roles,
         logs,
         churn_deck: Vec::new(),
+        catalog: Default::default(),
     };
     for (g, m) in groups.into_iter().zip(members) {
         org.group_members.insert(g.id.clone(), m);
         org.groups.put(g);
     }
     org.sort_logs();
+    super::catalog::generate(&mut org, spec, anchor);
     org
 }
 
