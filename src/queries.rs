@@ -32,11 +32,12 @@ macro_rules! shipped {
 const QUERIES: &[(&str, &str)] = shipped!("queries":
     "users-not-people", "users-added-by-rules", "users-without-mfa", "admins-without-mfa", "super-admins",
     "inactive-users-with-apps", "dormant-users-with-apps", "aws-role-access", "apps-and-creators",
-    "support-access", "last-sync-changes",
+    "support-access", "last-sync-changes", "stale-api-tokens", "trusted-origins-cors-redirect",
 );
 
 const ALERTS: &[(&str, &str)] = shipped!("alerts":
     "new-super-admin", "admin-without-mfa", "new-application", "user-added-by-rule", "support-access-enabled",
+    "new-identity-provider", "new-api-token",
 );
 
 /// The shipped example queries.

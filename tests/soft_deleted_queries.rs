@@ -23,6 +23,8 @@ CREATE (:okta_role:AccessRole {_key: $p + 'role', _type: 'okta_role', _accountKe
 CREATE (:aws_iam_role:AccessRole {_key: $p + 'aws', _type: 'aws_iam_role', _deleted: false, roleName: $p + 'aws'})
 CREATE (:employee:Person {_key: $p + 'person', _type: 'employee', _deleted: false, email: $p + 'u@example.com'})
 CREATE (:mfa_device:Key:AccessKey {_key: $p + 'f', _type: 'mfa_device', _accountKey: $a, _deleted: false, status: 'ACTIVE'})
+CREATE (:okta_api_token:AccessKey {_key: $p + 'tok', _type: 'okta_api_token', _accountKey: $a, _deleted: false, name: $p + 'token',
+        tokenWindow: 'P30D', expiresAt: datetime() + duration('P20D')})
 ";
 
 /// One relationship of a fixture: `(from)-[class]->(to)` by key suffix. The first one of a case is the one
@@ -218,11 +220,27 @@ const CASES: &[Case] = &[
         value: "$pu@example.com",
         present_while_live: true,
     },
+    // A token whose owner is suspended is stale, with the owner's login; without the OWNS edge it has no owner.
+    Case {
+        name: "stale-api-tokens",
+        edges: &[Edge("s", "OWNS", "tok")],
+        column: "owner",
+        value: "$ps@example.com",
+        present_while_live: true,
+    },
+    Case { name: "new-api-token", edges: &[Edge("u", "OWNS", "tok")], column: "owner", value: "$pu@example.com", present_while_live: true },
 ];
 
 /// Shipped queries and alerts whose results follow no relationship (account properties, run records,
 /// nodes on their own): nothing for a soft-deleted relationship to hide.
-const NO_RELATIONSHIP: &[&str] = &["support-access", "last-sync-changes", "new-application", "support-access-enabled"];
+const NO_RELATIONSHIP: &[&str] = &[
+    "support-access",
+    "last-sync-changes",
+    "new-application",
+    "support-access-enabled",
+    "trusted-origins-cors-redirect",
+    "new-identity-provider",
+];
 
 #[test]
 fn every_shipped_query_and_alert_is_covered() {
