@@ -246,7 +246,7 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
         ("mfa_device", factor_props(dump, &user_ids, &deprovisioned)),
         ("okta_rule", arr(&dump["group_rules"]).iter().map(|r| (s(r, "id").to_string(), rule_props(r))).collect()),
     ];
-    Expected {
+    let mut exp = Expected {
         props,
         nodes: vec![
             ("okta_user", user_ids.clone()),
@@ -277,7 +277,9 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
             ("okta_user_is_employee", user_employee),
             ("__employees", employees),
         ],
-    }
+    };
+    crate::oracle_catalog::extend(&mut exp, dump, account);
+    exp
 }
 
 /// Asserts the account of `server` in the graph is exactly what the org implies: node keys, relationship

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per area, all against the real Neo4j (and the simulator).
 
 mod oracle;
+mod oracle_catalog;
 mod util;
 
 mod cli;
@@ -9,6 +10,7 @@ mod graph_basics;
 mod graph_doc;
 mod graph_only;
 mod graph_writer;
+mod org_catalog;
 mod incremental;
 mod queries_alerts;
 mod reliability_hostile;

@@ -150,7 +150,9 @@ impl Collector {
         if outcome.forbidden {
             self.skipped.lock().expect("skipped").insert(s.id);
         }
-        let _ = self.done[&s.id].send(Some(outcome.complete));
+        // `send_replace`, not `send`: `send` drops the value when nobody is subscribed yet, and a step that
+        // subscribes later (it was still waiting for another dependency) would then wait forever.
+        self.done[&s.id].send_replace(Some(outcome.complete));
         self.reporter.step_finished(s.name, &outcome);
         outcome
     }

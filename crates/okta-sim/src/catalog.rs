@@ -196,7 +196,12 @@ pub(crate) fn generate(org: &mut Org, spec: &OrgSpec, anchor: DateTime<Utc>) {
     }
 
     // ---- API tokens: owned by admins; one unused for months (a long token window), one whose owner left ----
-    let admins: Vec<String> = org.users.values().filter(|u| org.roles.iter().any(|ro| ro.assignee == u.id)).map(|u| u.id.clone()).collect();
+    let admins: Vec<String> = org
+        .users
+        .values()
+        .filter(|u| u.status == "ACTIVE" && org.roles.iter().any(|ro| ro.assignee == u.id))
+        .map(|u| u.id.clone())
+        .collect();
     let former = org.users.values().find(|u| u.status == "DEPROVISIONED").map(|u| u.id.clone());
     let names = ["Terraform", "SIEM export", "Provisioning script", "Backup job", "HR sync", "Audit report"];
     let n_tokens = if admins.is_empty() { 0 } else { r.gen_range(3..=names.len()) };
