@@ -11,6 +11,13 @@ CREATE CONSTRAINT okta_application_key IF NOT EXISTS FOR (n:okta_application) RE
 CREATE CONSTRAINT mfa_device_key IF NOT EXISTS FOR (n:mfa_device) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT okta_role_key IF NOT EXISTS FOR (n:okta_role) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT okta_rule_key IF NOT EXISTS FOR (n:okta_rule) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_identity_provider_key IF NOT EXISTS FOR (n:okta_identity_provider) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_trusted_origin_key IF NOT EXISTS FOR (n:okta_trusted_origin) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_network_zone_key IF NOT EXISTS FOR (n:okta_network_zone) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_api_token_key IF NOT EXISTS FOR (n:okta_api_token) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_user_type_key IF NOT EXISTS FOR (n:okta_user_type) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_log_stream_key IF NOT EXISTS FOR (n:okta_log_stream) REQUIRE n._key IS UNIQUE;
+CREATE CONSTRAINT okta_event_hook_key IF NOT EXISTS FOR (n:okta_event_hook) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT employee_key IF NOT EXISTS FOR (n:employee) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT aws_iam_role_key IF NOT EXISTS FOR (n:aws_iam_role) REQUIRE n._key IS UNIQUE;
 CREATE CONSTRAINT okta_policy_key IF NOT EXISTS FOR (n:okta_policy) REQUIRE n._key IS UNIQUE;
@@ -33,6 +40,13 @@ CREATE INDEX okta_policy_account IF NOT EXISTS FOR (n:okta_policy) ON (n._accoun
 CREATE INDEX okta_policy_rule_account IF NOT EXISTS FOR (n:okta_policy_rule) ON (n._accountKey);
 CREATE INDEX okta_authenticator_account IF NOT EXISTS FOR (n:okta_authenticator) ON (n._accountKey);
 CREATE INDEX okta_device_account IF NOT EXISTS FOR (n:okta_device) ON (n._accountKey);
+CREATE INDEX okta_identity_provider_account IF NOT EXISTS FOR (n:okta_identity_provider) ON (n._accountKey);
+CREATE INDEX okta_trusted_origin_account IF NOT EXISTS FOR (n:okta_trusted_origin) ON (n._accountKey);
+CREATE INDEX okta_network_zone_account IF NOT EXISTS FOR (n:okta_network_zone) ON (n._accountKey);
+CREATE INDEX okta_api_token_account IF NOT EXISTS FOR (n:okta_api_token) ON (n._accountKey);
+CREATE INDEX okta_user_type_account IF NOT EXISTS FOR (n:okta_user_type) ON (n._accountKey);
+CREATE INDEX okta_log_stream_account IF NOT EXISTS FOR (n:okta_log_stream) ON (n._accountKey);
+CREATE INDEX okta_event_hook_account IF NOT EXISTS FOR (n:okta_event_hook) ON (n._accountKey);
 CREATE INDEX sync_run_account IF NOT EXISTS FOR (n:SyncRun) ON (n.accountKey);
 
 CREATE INDEX okta_user_email IF NOT EXISTS FOR (n:okta_user) ON (n.email);

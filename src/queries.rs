@@ -35,12 +35,14 @@ const QUERIES: &[(&str, &str)] = shipped!("queries":
     "support-access", "last-sync-changes", "user-effective-access",
     "users-without-mfa-sign-on", "password-only-apps",
     "support-access", "last-sync-changes", "admins-of-super-admins", "devices-of-deprovisioned-users",
+    "support-access", "last-sync-changes", "stale-api-tokens", "trusted-origins-cors-redirect",
 );
 
 const ALERTS: &[(&str, &str)] = shipped!("alerts":
     "new-super-admin", "admin-without-mfa", "new-application", "user-added-by-rule", "support-access-enabled",
     "new-user", "user-deprovisioned-or-suspended", "policy-rule-loosened",
     "new-admin-scope-on-super-admin-group", "mfa-factor-reset",
+    "new-identity-provider", "new-api-token",
 );
 
 /// The shipped example queries.

@@ -136,6 +136,13 @@ struct Sample {
     profile: &'static [&'static str],
 }
 
+/// The first item of the list fixture `tests/fixtures/okta/<name>.json`.
+fn catalog(name: &str) -> serde_json::Value {
+    let path = format!("{}/tests/fixtures/okta/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let list: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("fixture JSON");
+    list[0].clone()
+}
+
 fn samples() -> Vec<Sample> {
     let ctx = Context::new(&format!("https://{HOST}"), HOST, "acme");
     let host = &[("<org host>", HOST)];
@@ -407,6 +414,43 @@ fn samples() -> Vec<Sample> {
                 ],
             },
             placeholders: &[],
+            profile: &[],
+        },
+        // The org's configuration lists (src/model/catalog.rs), from the Okta-shaped fixtures the model's tests use.
+        Sample {
+            records: some(model::identity_provider(&ctx, &catalog("idps"))),
+            placeholders: &[("<Okta id>", "0oa62bc8wppPw0UGr0h7")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::trusted_origin(&ctx, &catalog("trusted_origins"))),
+            placeholders: &[("<Okta id>", "tos10hu7rkbtrFt1M0g4")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::network_zone(&ctx, &catalog("zones"))),
+            placeholders: &[("<Okta id>", "nzowc1U5Jh5xuAK0o0g3")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::api_token(&ctx, &catalog("api_tokens"))),
+            placeholders: &[("<Okta id>", "00Tabcdefg1234567890")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::user_type(&ctx, &catalog("user_types"))),
+            placeholders: &[("<Okta id>", "otyfnly5cQjJT9PnR0g4")],
+            profile: &[],
+        },
+        Sample { records: model::user_has_type(&ctx, "00uANN", "otyfnly5cQjJT9PnR0g4"), placeholders: &[], profile: &[] },
+        Sample {
+            records: some(model::log_stream(&ctx, &catalog("log_streams"))),
+            placeholders: &[("<Okta id>", "0oa1orqUGCIoCGNxf0g4")],
+            profile: &[],
+        },
+        Sample {
+            records: some(model::event_hook(&ctx, &catalog("event_hooks"))),
+            placeholders: &[("<Okta id>", "who8tsqyrhCdmetzx135")],
             profile: &[],
         },
     ]

@@ -59,7 +59,8 @@ async fn a_resync_without_changes_is_incremental_costs_a_few_calls_and_changes_n
     // The preflight, org settings and support (2), the change feed (1), users and groups filters (2),
     // applications (1), rules (1), authenticators (1) and devices (1): nothing per object; role_targets, read in
     // full (the assignees list, each admin role holder's roles and each scoped assignment's targets); and the
-    // policies step, read in full: one list per policy type (5) and one rules list per policy.
+    // policies step, read in full: one list per policy type (5) and one rules list per policy; and the seven
+    // configuration lists (identity providers to event hooks, one call each).
     let policies = server.org().read().await.policies.len() as u64;
     let role_targets_calls = {
         let org_lock = server.org();
@@ -76,7 +77,7 @@ async fn a_resync_without_changes_is_incremental_costs_a_few_calls_and_changes_n
         (1 + holders.len() + targeted + sets.len() + catalog.len()) as u64
     };
     assert!(
-        calls <= 12 + role_targets_calls + 5 + policies,
+        calls <= 12 + role_targets_calls + 5 + policies + 7,
         "an incremental sync with nothing changed made {calls} calls (full: {full_calls})"
     );
     full_sync_changes_nothing(&g, &job, "no change").await;

@@ -274,7 +274,7 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
     .into_iter()
     .chain(pol.props.clone())
     .collect();
-    Expected {
+    let mut exp = Expected {
         props,
         nodes: vec![
             ("okta_user", user_ids.clone()),
@@ -317,7 +317,9 @@ pub fn expected(dump: &Value, account: &str, host: &str) -> Expected {
         .chain(pol.edges)
         .chain(administers)
         .collect(),
-    }
+    };
+    crate::oracle_catalog::extend(&mut exp, dump, account);
+    exp
 }
 
 /// The policies and rules the sync must read: the Identity Engine types only when the org is one.

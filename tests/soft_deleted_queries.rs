@@ -37,6 +37,8 @@ CREATE (:okta_policy_rule:Configuration {_key: $p + 'apr', _type: 'okta_policy_r
 CREATE (:okta_user:User {_key: $p + 'x', _type: 'okta_user', _accountKey: $a, _deleted: false,
         login: $p + 'x@example.com', status: 'DEPROVISIONED'})
 CREATE (:okta_device:Device {_key: $p + 'dev', _type: 'okta_device', _accountKey: $a, _deleted: false, displayName: $p + 'device', status: 'ACTIVE'})
+CREATE (:okta_api_token:AccessKey {_key: $p + 'tok', _type: 'okta_api_token', _accountKey: $a, _deleted: false, name: $p + 'token',
+        tokenWindow: 'P30D', expiresAt: datetime() + duration('P20D')})
 ";
 
 /// One relationship of a fixture: `(from)-[class]->(to)` by key suffix. The first one of a case is the one
@@ -360,12 +362,19 @@ const CASES: &[Case] = &[
         value: "$pu@example.com",
         present_while_live: false,
     },
+    Case {
+        name: "stale-api-tokens",
+        edges: &[Edge("s", "OWNS", "tok")],
+        column: "owner",
+        value: "$ps@example.com",
+        present_while_live: true,
+    },
 ];
 
 /// Shipped queries and alerts whose results follow no relationship (account properties, run records,
 /// nodes on their own): nothing for a soft-deleted relationship to hide.
 const NO_RELATIONSHIP: &[&str] =
-    &["support-access", "last-sync-changes", "new-application", "support-access-enabled", "new-user", "user-deprovisioned-or-suspended"];
+    &["support-access", "last-sync-changes", "new-application", "support-access-enabled", "new-user", "user-deprovisioned-or-suspended", "new-identity-provider", "trusted-origins-cors-redirect"];
 
 #[test]
 fn every_shipped_query_and_alert_is_covered() {

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per area, all against the real Neo4j (and the simulator).
 
 mod oracle;
+mod oracle_catalog;
 mod util;
 
 mod account_identity;
@@ -10,6 +11,7 @@ mod graph_basics;
 mod graph_doc;
 mod graph_only;
 mod graph_writer;
+mod org_catalog;
 mod incremental;
 mod policies;
 mod queries_alerts;

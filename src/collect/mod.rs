@@ -14,6 +14,7 @@
 mod account;
 mod apps;
 mod authenticators;
+mod catalog;
 pub(crate) mod delta;
 mod delta_apps;
 mod devices;

@@ -10,7 +10,7 @@ use crate::graph::reconcile::Reconcile;
 use crate::model::{Context, Records};
 use crate::okta::{OktaClient, OktaError};
 use chrono::{DateTime, Duration, FixedOffset};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, watch};
 
@@ -29,7 +29,7 @@ pub struct Collector {
     pub(super) reconcile: Mutex<Reconcile>,
     /// Steps skipped for lack of permission (or an endpoint the org lacks): a privileged step that needs only
     /// these is skipped the same way, with a warning.
-    skipped: Mutex<std::collections::BTreeSet<StepId>>,
+    skipped: Mutex<BTreeSet<StepId>>,
 }
 
 pub(super) type StepResult = Result<(), StepFailure>;
@@ -44,6 +44,9 @@ pub(super) enum StepFailure {
     Incomplete(String),
     /// The org lacks the endpoint (a Classic org answers 404 for an Identity Engine list): a warning, like a 403.
     Unavailable(String),
+    /// The org does not have the list the step reads (404 on the list call: a feature it lacks, or a Classic
+    /// org): skipped like a forbidden step.
+    NotAvailable(String),
 }
 
 /// A 404 on a list call before any item came is "not available on this org" (Okta Classic lacks the Identity
@@ -144,6 +147,14 @@ impl Collector {
                 outcome.auth_failed = e.is_auth();
                 outcome.error = Some(e.to_string());
             }
+            Err(StepFailure::NotAvailable(e)) => {
+                outcome.forbidden = true;
+                outcome.warnings.push(format!("{}: skipped, not available on this org ({e}); existing data left as it was", s.name));
+            }
+            Err(StepFailure::Dependency(deps)) if self.all_skipped(s) => {
+                outcome.forbidden = true;
+                outcome.warnings.push(format!("{}: skipped because {} was skipped; existing data left as it was", s.name, deps.join(", ")));
+            }
             Err(StepFailure::Interrupted) => outcome.error = Some("interrupted".into()),
             Err(StepFailure::WriterGone) => outcome.error = Some("the graph writer stopped".into()),
             Err(StepFailure::Dependency(deps))
@@ -178,6 +189,13 @@ impl Collector {
         outcome
     }
 
+    /// Whether every enabled dependency of `s` that did not complete was skipped (forbidden or not available).
+    fn all_skipped(&self, s: &StepDef) -> bool {
+        let skipped = self.skipped.lock().expect("skipped");
+        s.depends_on.iter().filter(|d| self.opts.enabled.contains(d)).any(|d| skipped.contains(d))
+            && s.depends_on.iter().all(|d| !self.opts.enabled.contains(d) || skipped.contains(d) || self.done[d].borrow().unwrap_or(false))
+    }
+
     /// The step's own work; each lives in its own file.
     async fn collect(&self, id: StepId, window_start: DateTime<FixedOffset>, items: &mut u64, warnings: &mut Vec<String>) -> StepResult {
         if self.delta.is_some() {
@@ -199,6 +217,14 @@ impl Collector {
             StepId::RoleTargets => self.role_targets(items).await,
             StepId::Authenticators => self.authenticators(items).await,
             StepId::Devices => self.devices(items).await,
+            StepId::IdentityProviders => self.identity_providers(items).await,
+            StepId::TrustedOrigins => self.trusted_origins(items).await,
+            StepId::NetworkZones => self.network_zones(items).await,
+            StepId::ApiTokens => self.api_tokens(items).await,
+            StepId::UserTypes => self.user_types(items).await,
+            StepId::UserTypeAssignments => self.user_type_assignments(items).await,
+            StepId::LogStreams => self.log_streams(items).await,
+            StepId::EventHooks => self.event_hooks(items).await,
         }
     }
 
@@ -220,6 +246,14 @@ impl Collector {
             StepId::RoleTargets => self.role_targets(items).await,
             StepId::Authenticators => self.authenticators(items).await,
             StepId::Devices => self.devices(items).await,
+            StepId::IdentityProviders => self.identity_providers(items).await,
+            StepId::TrustedOrigins => self.trusted_origins(items).await,
+            StepId::NetworkZones => self.network_zones(items).await,
+            StepId::ApiTokens => self.api_tokens(items).await,
+            StepId::UserTypes => self.user_types(items).await,
+            StepId::UserTypeAssignments => self.user_type_assignments(items).await,
+            StepId::LogStreams => self.log_streams(items).await,
+            StepId::EventHooks => self.event_hooks(items).await,
         }
     }
 

@@ -114,7 +114,7 @@ mod tests {
     use super::*;
 
     fn user(id: &str, deprovisioned: bool) -> UserInfo {
-        UserInfo { id: id.into(), deprovisioned }
+        UserInfo { id: id.into(), deprovisioned, type_id: None }
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub(crate) async fn load(graph: &Graph, account_key: &str) -> Result<Known, Grap
             .iter()
             .filter_map(|r| {
                 let id = text(r, "id")?;
-                Some(UserInfo { id, deprovisioned: text(r, "status").as_deref() == Some(crate::model::USER_DEPROVISIONED) })
+                Some(UserInfo { id, deprovisioned: text(r, "status").as_deref() == Some(crate::model::USER_DEPROVISIONED), type_id: None })
             })
             .collect(),
         groups: groups

@@ -46,6 +46,13 @@ fixtures!(
     "role_permissions",
     "authenticators",
     "devices",
+    "idps",
+    "trusted_origins",
+    "zones",
+    "api_tokens",
+    "user_types",
+    "log_streams",
+    "event_hooks",
 );
 
 /// The item of a list fixture (a list endpoint's response) whose `field` is `value`.

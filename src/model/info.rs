@@ -28,12 +28,18 @@ pub(crate) struct UserInfo {
     pub id: String,
     /// Deprovisioned users have no factors to read.
     pub deprovisioned: bool,
+    /// The user's `type.id` (its user type), when listed; the user_type_assignments step links it.
+    pub type_id: Option<String>,
 }
 
 impl UserInfo {
     /// From one item of `GET /api/v1/users`.
     pub(crate) fn from_user(u: &Value) -> Option<UserInfo> {
-        Some(UserInfo { id: object_id(u)?.to_string(), deprovisioned: s(u, &["status"]) == Some(USER_DEPROVISIONED) })
+        Some(UserInfo {
+            id: object_id(u)?.to_string(),
+            deprovisioned: s(u, &["status"]) == Some(USER_DEPROVISIONED),
+            type_id: s(u, &["type", "id"]).map(String::from),
+        })
     }
 }
 
@@ -115,7 +121,7 @@ mod tests {
         let mut user = fixture("user");
         user["status"] = json!("DEPROVISIONED");
         let u = UserInfo::from_user(&user).unwrap();
-        assert_eq!(u, UserInfo { id: "00u2ot2iur46vIUsV4x7".into(), deprovisioned: true });
+        assert_eq!(u, UserInfo { id: "00u2ot2iur46vIUsV4x7".into(), deprovisioned: true, type_id: Some("otys5to4jqDf0Ws0W4x6".into()) });
         assert!(!UserInfo::from_user(&fixture("user")).unwrap().deprovisioned);
         assert!(!UserInfo::from_user(&without(fixture("user"), "status")).unwrap().deprovisioned);
         assert_eq!(UserInfo::from_user(&without(fixture("user"), "id")), None);

@@ -51,6 +51,13 @@ node_kinds! {
     POLICY_RULE = "okta_policy_rule" ["Configuration"] scoped=true sweep=true;
     AUTHENTICATOR = "okta_authenticator" ["Control"] scoped=true sweep=true;
     DEVICE = "okta_device" ["Device"] scoped=true sweep=true;
+    IDENTITY_PROVIDER = "okta_identity_provider" ["Service"] scoped=true sweep=true;
+    TRUSTED_ORIGIN = "okta_trusted_origin" ["Configuration"] scoped=true sweep=true;
+    NETWORK_ZONE = "okta_network_zone" ["Configuration"] scoped=true sweep=true;
+    API_TOKEN = "okta_api_token" ["AccessKey"] scoped=true sweep=true;
+    USER_TYPE = "okta_user_type" ["Configuration"] scoped=true sweep=true;
+    LOG_STREAM = "okta_log_stream" ["Configuration"] scoped=true sweep=true;
+    EVENT_HOOK = "okta_event_hook" ["Configuration"] scoped=true sweep=true;
 }
 
 macro_rules! rel_kinds {
@@ -114,6 +121,16 @@ rel_kinds! {
     ACCOUNT_HAS_AUTHENTICATOR = "okta_account_has_authenticator": ACCOUNT "HAS" AUTHENTICATOR;
     ACCOUNT_HAS_DEVICE = "okta_account_has_device": ACCOUNT "HAS" DEVICE;
     USER_HAS_DEVICE = "okta_user_has_device": USER "HAS" DEVICE;
+    ACCOUNT_HAS_IDENTITY_PROVIDER = "okta_account_has_identity_provider": ACCOUNT "HAS" IDENTITY_PROVIDER;
+    ACCOUNT_HAS_TRUSTED_ORIGIN = "okta_account_has_trusted_origin": ACCOUNT "HAS" TRUSTED_ORIGIN;
+    ACCOUNT_HAS_NETWORK_ZONE = "okta_account_has_network_zone": ACCOUNT "HAS" NETWORK_ZONE;
+    ACCOUNT_HAS_API_TOKEN = "okta_account_has_api_token": ACCOUNT "HAS" API_TOKEN;
+    USER_OWNS_API_TOKEN = "okta_user_owns_api_token": USER "OWNS" API_TOKEN;
+    API_TOKEN_ALLOWED_FROM_NETWORK_ZONE = "okta_api_token_allowed_from_network_zone": API_TOKEN "ALLOWED_FROM" NETWORK_ZONE;
+    ACCOUNT_HAS_USER_TYPE = "okta_account_has_user_type": ACCOUNT "HAS" USER_TYPE;
+    USER_HAS_TYPE_USER_TYPE = "okta_user_has_type_user_type": USER "HAS_TYPE" USER_TYPE;
+    ACCOUNT_HAS_LOG_STREAM = "okta_account_has_log_stream": ACCOUNT "HAS" LOG_STREAM;
+    ACCOUNT_HAS_EVENT_HOOK = "okta_account_has_event_hook": ACCOUNT "HAS" EVENT_HOOK;
 }
 
 /// Looks a node type up by its `_type`.

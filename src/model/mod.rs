@@ -3,6 +3,7 @@
 //! JSON (nulls, missing fields, custom profile attributes).
 
 mod app_creation;
+mod catalog;
 mod changes;
 mod info;
 pub mod kinds;
@@ -13,6 +14,7 @@ mod value;
 
 pub use app_creation::{app_creation, created_edge, is_app_creation, AppCreation};
 pub(crate) use app_creation::{EarliestCreations, APP_CREATION_EVENT_TYPES};
+pub use catalog::{api_token, event_hook, identity_provider, log_stream, network_zone, trusted_origin, user_has_type, user_type};
 pub use changes::{ChangeSet, UnusableEvent};
 pub use info::AppInfo;
 pub(crate) use info::{carry_over_unread, object_id, GroupInfo, UserInfo, USER_DEPROVISIONED};

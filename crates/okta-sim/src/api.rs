@@ -257,6 +257,9 @@ pub(crate) fn route(c: &Ctx) -> R {
     if let Some(r) = super::scopes::route(c, &segs) {
         return r;
     }
+    if let Some(r) = super::catalog::route(c, &segs) {
+        return r;
+    }
     match segs.as_slice() {
         ["users"] => list_users(c),
         ["users", id] => {

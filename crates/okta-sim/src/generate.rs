@@ -874,6 +874,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
         authenticators: Vec::new(),
         devices: Vec::new(),
         churn_deck: Vec::new(),
+        catalog: Default::default(),
     };
     for (g, m) in groups.into_iter().zip(members) {
         org.group_members.insert(g.id.clone(), m);
@@ -882,6 +883,7 @@ pub(crate) fn generate(spec: &OrgSpec, base_url: &str) -> Org {
     org.sort_logs();
     super::policies::generate(&mut org, spec);
     super::scopes::generate(&mut org, spec);
+    super::catalog::generate(&mut org, spec, anchor);
     org
 }
 

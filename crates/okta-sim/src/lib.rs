@@ -26,6 +26,10 @@
 //!   `authenticators` (the list's items without `_links`), `devices` (`[{"device": {...}, "users": [{"userId",
 //!   "created", "managementStatus", "screenLockType"}]}]`): see `src/scopes.rs`.
 //! - `churn_deck`: simulator bookkeeping written only after churn (the change kinds still to deal).
+//! - `catalog`: `{"idps", "trusted_origins", "zones", "api_tokens", "user_types", "log_streams", "event_hooks"}`,
+//!   each an array of objects exactly as the API lists them (API tokens without a value, as Okta lists them), and
+//!   `log_streaming` (default true; false: the org lacks log streaming and `/logStreams` is a 404). A
+//!   generated org's users are spread over its user types (`type.id`). See the `catalog` module.
 //!
 //! Ordering: lists are served in id order; `after` cursors are ids (`{ms}_{uuid}` for logs). System Log
 //! polling requests (no `until`, ascending) page in persistence order, the order of [`Org::logs`]: events
@@ -65,6 +69,7 @@
 //! ```
 
 mod api;
+mod catalog;
 mod churn;
 mod events;
 mod filter;
@@ -78,6 +83,7 @@ mod server;
 
 use std::time::Duration;
 
+pub use catalog::Catalog;
 pub use churn::{churn_kinds, ChurnChange, ChurnReport};
 // The org's object types live in [`model`]; these are the ones tests name most.
 pub use model::{AppUser, Org, User};

@@ -434,6 +434,10 @@ pub struct Org {
     /// Simulator bookkeeping, not Okta data: the change kinds [`Org::churn`] has still to deal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub churn_deck: Vec<String>,
+    /// Identity providers, trusted origins, network zones, API tokens, user types, log streams and event hooks
+    /// ([`crate::catalog`]).
+    #[serde(default)]
+    pub catalog: crate::catalog::Catalog,
 }
 
 fn identity_engine_default() -> bool {

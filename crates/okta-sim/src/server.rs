@@ -361,6 +361,14 @@ fn access_for(path: &str) -> (&'static str, bool) {
         ["apps", ..] => ("okta.apps.read", false),
         ["logs", ..] => ("okta.logs.read", false),
         ["policies", ..] => ("okta.policies.read", false),
+        ["idps", ..] => ("okta.idps.read", false),
+        ["trustedOrigins", ..] => ("okta.trustedOrigins.read", false),
+        ["zones", ..] => ("okta.networkZones.read", false),
+        ["meta", "types", "user", ..] => ("okta.userTypes.read", false),
+        // Okta: API tokens, log streaming and event hooks are super admin only.
+        ["api-tokens", ..] => ("okta.apiTokens.read", true),
+        ["logStreams", ..] => ("okta.logStreams.read", true),
+        ["eventHooks", ..] => ("okta.eventHooks.read", true),
         _ => ("okta.orgs.read", false),
     }
 }
