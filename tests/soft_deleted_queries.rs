@@ -369,12 +369,21 @@ const CASES: &[Case] = &[
         value: "$ps@example.com",
         present_while_live: true,
     },
+    Case { name: "new-api-token", edges: &[Edge("u", "OWNS", "tok")], column: "owner", value: "$pu@example.com", present_while_live: true },
 ];
 
 /// Shipped queries and alerts whose results follow no relationship (account properties, run records,
 /// nodes on their own): nothing for a soft-deleted relationship to hide.
-const NO_RELATIONSHIP: &[&str] =
-    &["support-access", "last-sync-changes", "new-application", "support-access-enabled", "new-user", "user-deprovisioned-or-suspended", "new-identity-provider", "trusted-origins-cors-redirect"];
+const NO_RELATIONSHIP: &[&str] = &[
+    "support-access",
+    "last-sync-changes",
+    "new-application",
+    "support-access-enabled",
+    "new-user",
+    "user-deprovisioned-or-suspended",
+    "new-identity-provider",
+    "trusted-origins-cors-redirect",
+];
 
 #[test]
 fn every_shipped_query_and_alert_is_covered() {

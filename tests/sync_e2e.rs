@@ -336,6 +336,16 @@ async fn a_failing_required_step_sweeps_nothing_it_produces() {
         org.groups.0.remove(&gid);
         org.group_members.remove(&gid);
         org.roles.retain(|r| r.assignee != gid);
+        // Okta takes a deleted group out of the policies and rules that named it.
+        let drop_group = |v: &mut serde_json::Value| {
+            for side in ["include", "exclude"] {
+                if let Some(ids) = v.pointer_mut(&format!("/conditions/people/groups/{side}")).and_then(|x| x.as_array_mut()) {
+                    ids.retain(|id| id.as_str() != Some(gid.as_str()));
+                }
+            }
+        };
+        org.policies.iter_mut().for_each(drop_group);
+        org.policy_rules.values_mut().flatten().for_each(drop_group);
     }
     server.set_faults(okta_sim::Faults { fail_paths: vec!["/api/v1/groups".into()], ..Default::default() });
     let summary = util::sync(&g, &job).await;
