@@ -472,6 +472,16 @@ impl Org {
         }
         self.factors.remove(user_id);
         self.roles.retain(|r| r.assignee != user_id);
+        // Nor do the policies and policy rules that named the user keep a dangling id.
+        let drop_user = |v: &mut Value| {
+            for side in ["include", "exclude"] {
+                if let Some(ids) = v.pointer_mut(&format!("/conditions/people/users/{side}")).and_then(Value::as_array_mut) {
+                    ids.retain(|id| id.as_str() != Some(user_id));
+                }
+            }
+        };
+        self.policies.iter_mut().for_each(drop_user);
+        self.policy_rules.values_mut().flatten().for_each(drop_user);
     }
 
     /// Checks that references point at existing objects (used for fixtures).
