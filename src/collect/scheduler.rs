@@ -199,8 +199,19 @@ impl Collector {
     /// The step's own work; each lives in its own file.
     async fn collect(&self, id: StepId, window_start: DateTime<FixedOffset>, items: &mut u64, warnings: &mut Vec<String>) -> StepResult {
         if self.delta.is_some() {
-            return self.collect_delta(id, items, warnings).await;
+            return self.collect_delta(id, window_start, items, warnings).await;
         }
+        self.collect_full(id, window_start, items, warnings).await
+    }
+
+    /// A full sync's step.
+    async fn collect_full(
+        &self,
+        id: StepId,
+        window_start: DateTime<FixedOffset>,
+        items: &mut u64,
+        warnings: &mut Vec<String>,
+    ) -> StepResult {
         match id {
             StepId::Account => self.account(warnings).await,
             StepId::Users => self.users(items).await,
@@ -228,32 +239,25 @@ impl Collector {
         }
     }
 
-    /// An incremental run's step: what changed only (docs/graph.md#incremental-sync).
-    async fn collect_delta(&self, id: StepId, items: &mut u64, warnings: &mut Vec<String>) -> StepResult {
+    /// An incremental run's step: what changed only (docs/graph.md#incremental-sync). Steps without a variant
+    /// of their own read as in a full sync.
+    async fn collect_delta(
+        &self,
+        id: StepId,
+        window_start: DateTime<FixedOffset>,
+        items: &mut u64,
+        warnings: &mut Vec<String>,
+    ) -> StepResult {
         match id {
-            StepId::Account => self.account(warnings).await,
             StepId::Users => self.users_delta(items).await,
-            StepId::Employees => Ok(()),
             StepId::Groups => self.groups_delta(items).await,
             StepId::Memberships => self.memberships_delta(items).await,
             StepId::Applications => self.applications_delta(items).await,
             StepId::AppAssignments => self.app_assignments_delta(items).await,
             StepId::Factors => self.factors_delta(items).await,
             StepId::Roles => self.roles_delta(items).await,
-            StepId::Rules => self.rules(items).await,
             StepId::SystemLog => self.system_log_delta(items).await,
-            StepId::Policies => self.policies(items, warnings).await,
-            StepId::RoleTargets => self.role_targets(items).await,
-            StepId::Authenticators => self.authenticators(items).await,
-            StepId::Devices => self.devices(items).await,
-            StepId::IdentityProviders => self.identity_providers(items).await,
-            StepId::TrustedOrigins => self.trusted_origins(items).await,
-            StepId::NetworkZones => self.network_zones(items).await,
-            StepId::ApiTokens => self.api_tokens(items).await,
-            StepId::UserTypes => self.user_types(items).await,
-            StepId::UserTypeAssignments => self.user_type_assignments(items).await,
-            StepId::LogStreams => self.log_streams(items).await,
-            StepId::EventHooks => self.event_hooks(items).await,
+            _ => self.collect_full(id, window_start, items, warnings).await,
         }
     }
 
